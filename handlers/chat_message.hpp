@@ -49,6 +49,9 @@ struct OutgoingMessage {
   std::string text;
   std::optional<std::string> reply_to;  // message id to reply to, if any
   std::string markup_json;  // platform reply markup (Telegram inline keyboard), empty for none
+  // The order this message is about (0: none). Once sent, the platform's id for the bot's message
+  // is stored with it, so a resident replying "取消" to a confirmation finds the order.
+  std::int64_t order_no{0};
 };
 
 }  // namespace supplybot::handlers

@@ -1,0 +1,107 @@
+#pragma once
+// The storage port: everything the engine and the outbox read and write, with no SQL in sight.
+// storage/ implements it for SQLite; a PostgreSQL implementation can satisfy the same interface.
+//
+// Thread-safety: a StoreTx belongs to the one writer thread for the length of Store::write.
+// Store's read methods may be called from any thread.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "handlers/chat_message.hpp"
+#include "handlers/order.hpp"
+
+namespace supplybot::handlers {
+
+// Storage failed (disk full, I/O error, locked too long). The request must not be acknowledged.
+struct StoreError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct OutboxRow {
+  std::int64_t id{0};
+  OutgoingMessage message;
+  int attempts{0};
+  UnixTime due_at{0};
+  UnixTime created_at{0};
+};
+
+struct OutboxStats {
+  std::int64_t pending{0};
+  std::int64_t failed{0};
+  std::int64_t sent{0};
+  UnixTime oldest_pending_created{0};  // 0 when nothing is pending
+};
+
+struct NewOrder {
+  HouseholdNo household;
+  Platform platform{Platform::telegram};
+  std::string chat_id;
+  std::string source_message_id;
+  std::string sender_id;
+  std::string notes;
+  bool urgent{false};
+  std::vector<OrderLine> lines;
+};
+
+struct Member {
+  Platform platform{Platform::telegram};
+  std::string user_id;
+  std::string display_name;
+  std::optional<HouseholdNo> household;
+  std::string language;
+};
+
+class StoreTx {
+ public:
+  virtual ~StoreTx() = default;
+
+  // Runs fn so that, if it throws, only its own writes are undone (SQL SAVEPOINT); rethrows.
+  // One message's failure must not lose the rest of a group-committed batch.
+  virtual void savepoint(const std::function<void()>& fn) = 0;
+
+  // Records an inbound update. False when (platform, update_key) is already stored: a redelivery.
+  virtual bool insert_inbound(const ChatMessage& m, UnixTime now) = 0;
+
+  virtual std::int64_t enqueue_outbox(const OutgoingMessage& m, UnixTime due, UnixTime now) = 0;
+  virtual void outbox_sent(std::int64_t id, std::string_view sent_message_id, UnixTime now) = 0;
+  virtual void outbox_retry(std::int64_t id, UnixTime due, std::string_view error) = 0;
+  virtual void outbox_failed(std::int64_t id, std::string_view reason, UnixTime now) = 0;
+
+  // Households and members.
+  virtual HouseholdNo upsert_household(std::string_view address, std::string_view building, UnixTime now) = 0;
+  virtual std::optional<std::string> household_address(HouseholdNo h) = 0;
+  virtual void upsert_member(const Member& m, UnixTime now) = 0;
+  virtual std::optional<Member> member(Platform p, std::string_view user_id) = 0;
+
+  // Orders.
+  virtual OrderNo insert_order(const NewOrder& o, UnixTime now) = 0;
+  virtual std::optional<Order> order(OrderNo no) = 0;
+  virtual std::optional<Order> order_by_source(Platform p, std::string_view chat_id, std::string_view message_id) = 0;
+  virtual void replace_lines(OrderNo no, const std::vector<OrderLine>& lines, std::string_view notes, UnixTime now) = 0;
+  virtual void set_status(OrderNo no, OrderStatus to, std::string_view actor, std::string_view detail, UnixTime now) = 0;
+  virtual std::vector<Order> open_orders_of(HouseholdNo h) = 0;
+  // The order a sent bot message was about (see OutgoingMessage::order_no).
+  virtual std::optional<OrderNo> order_for_bot_message(Platform p, std::string_view chat_id, std::string_view bot_message_id) = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+  // One transaction: commits when fn returns, rolls back and throws StoreError when it throws.
+  // Called only from the writer thread.
+  virtual void write(const std::function<void(StoreTx&)>& fn) = 0;
+
+  // Reads, any thread.
+  virtual std::vector<OutboxRow> due_outbox(UnixTime now, std::size_t limit) = 0;
+  virtual std::optional<UnixTime> next_outbox_due() = 0;
+  virtual OutboxStats outbox_stats() = 0;
+  virtual std::vector<std::pair<std::string, std::int64_t>> orders_by_status() = 0;
+  virtual bool healthy() = 0;
+};
+
+}  // namespace supplybot::handlers

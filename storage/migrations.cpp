@@ -1,0 +1,147 @@
+#include "storage/migrations.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <stdexcept>
+#include <string>
+
+namespace supplybot::storage {
+namespace {
+
+constexpr std::string_view k_inbound_outbox = R"sql(
+CREATE TABLE inbound (
+  id          INTEGER PRIMARY KEY,
+  platform    TEXT    NOT NULL,
+  update_key  TEXT    NOT NULL,
+  chat_id     TEXT    NOT NULL,
+  sender_id   TEXT    NOT NULL,
+  message_id  TEXT    NOT NULL,
+  text        TEXT    NOT NULL,
+  edited      INTEGER NOT NULL DEFAULT 0,
+  sent_at     INTEGER NOT NULL,
+  received_at INTEGER NOT NULL,
+  UNIQUE (platform, update_key)
+);
+CREATE TABLE outbox (
+  id              INTEGER PRIMARY KEY,
+  platform        TEXT    NOT NULL,
+  chat_id         TEXT    NOT NULL,
+  thread_id       INTEGER,
+  text            TEXT    NOT NULL,
+  reply_to        TEXT,
+  markup          TEXT    NOT NULL DEFAULT '',
+  order_no        INTEGER NOT NULL DEFAULT 0,
+  state           TEXT    NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'failed')),
+  attempts        INTEGER NOT NULL DEFAULT 0,
+  due_at          INTEGER NOT NULL,
+  created_at      INTEGER NOT NULL,
+  sent_at         INTEGER,
+  sent_message_id TEXT,
+  last_error      TEXT
+);
+CREATE INDEX outbox_pending_due ON outbox (due_at) WHERE state = 'pending';
+CREATE INDEX outbox_sent_message ON outbox (platform, chat_id, sent_message_id) WHERE sent_message_id IS NOT NULL;
+)sql";
+
+constexpr std::string_view k_households_orders = R"sql(
+CREATE TABLE households (
+  id             INTEGER PRIMARY KEY,
+  address        TEXT    NOT NULL UNIQUE,
+  building       TEXT    NOT NULL,
+  isolated_from  INTEGER,
+  isolated_until INTEGER,
+  created_at     INTEGER NOT NULL
+);
+CREATE TABLE members (
+  platform     TEXT    NOT NULL,
+  user_id      TEXT    NOT NULL,
+  display_name TEXT    NOT NULL DEFAULT '',
+  household_id INTEGER REFERENCES households (id),
+  role         TEXT    NOT NULL DEFAULT 'resident' CHECK (role IN ('resident', 'volunteer', 'coordinator')),
+  language     TEXT    NOT NULL DEFAULT '',
+  created_at   INTEGER NOT NULL,
+  updated_at   INTEGER NOT NULL,
+  PRIMARY KEY (platform, user_id)
+);
+CREATE TABLE orders (
+  id                INTEGER PRIMARY KEY,
+  household_id      INTEGER NOT NULL REFERENCES households (id),
+  status            TEXT    NOT NULL DEFAULT 'pending'
+                    CHECK (status IN ('pending', 'assigned', 'purchased', 'delivered', 'cancelled')),
+  platform          TEXT    NOT NULL,
+  chat_id           TEXT    NOT NULL,
+  source_message_id TEXT    NOT NULL,
+  sender_id         TEXT    NOT NULL,
+  notes             TEXT    NOT NULL DEFAULT '',
+  urgent            INTEGER NOT NULL DEFAULT 0,
+  created_at        INTEGER NOT NULL,
+  updated_at        INTEGER NOT NULL
+);
+CREATE INDEX orders_household ON orders (household_id, status);
+CREATE INDEX orders_source ON orders (platform, chat_id, source_message_id);
+CREATE INDEX orders_status ON orders (status);
+CREATE TABLE order_items (
+  id       INTEGER PRIMARY KEY,
+  order_id INTEGER NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  name     TEXT    NOT NULL,
+  qty      REAL    NOT NULL,
+  unit     TEXT    NOT NULL DEFAULT '',
+  text     TEXT    NOT NULL DEFAULT '',
+  category TEXT    NOT NULL DEFAULT '',
+  note     TEXT    NOT NULL DEFAULT '',
+  missing  INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX order_items_order ON order_items (order_id);
+CREATE TABLE order_events (
+  id          INTEGER PRIMARY KEY,
+  order_id    INTEGER NOT NULL REFERENCES orders (id),
+  at          INTEGER NOT NULL,
+  actor       TEXT    NOT NULL,
+  from_status TEXT,
+  to_status   TEXT    NOT NULL,
+  detail      TEXT    NOT NULL DEFAULT ''
+);
+CREATE INDEX order_events_order ON order_events (order_id);
+)sql";
+
+}  // namespace
+
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> all = {
+      {1, "inbound updates and outbox", k_inbound_outbox},
+      {2, "households, members, orders", k_households_orders},
+  };
+  return all;
+}
+
+int schema_version(SQLite::Database& db) {
+  db.exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+  SQLite::Statement q(db, "SELECT COALESCE(MAX(version), 0) FROM schema_version");
+  q.executeStep();
+  return q.getColumn(0).getInt();
+}
+
+int migrate(SQLite::Database& db) {
+  int current = schema_version(db);
+  int newest = migrations().empty() ? 0 : migrations().back().version;
+  if (current > newest) {
+    throw std::runtime_error("database schema version " + std::to_string(current) +
+                             " is newer than this supplybot knows (" + std::to_string(newest) +
+                             "); upgrade supplybot instead");
+  }
+  int applied = 0;
+  for (const auto& m : migrations()) {
+    if (m.version <= current) continue;
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    db.exec(std::string(m.sql));
+    SQLite::Statement ins(db, "INSERT INTO schema_version (version) VALUES (?)");
+    ins.bind(1, m.version);
+    ins.exec();
+    tx.commit();
+    ++applied;
+  }
+  return applied;
+}
+
+}  // namespace supplybot::storage

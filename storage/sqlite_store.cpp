@@ -1,0 +1,512 @@
+#include "storage/sqlite_store.hpp"
+
+#include <SQLiteCpp/Backup.h>
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
+
+#include <unordered_map>
+
+#include "storage/migrations.hpp"
+
+namespace supplybot::storage {
+
+using handlers::HouseholdNo;
+using handlers::Member;
+using handlers::Order;
+using handlers::OrderLine;
+using handlers::OrderNo;
+using handlers::OrderStatus;
+using handlers::Platform;
+using handlers::UnixTime;
+
+namespace sql {
+constexpr const char* insert_inbound =
+    "INSERT INTO inbound (platform, update_key, chat_id, sender_id, message_id, text, edited, sent_at, received_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, update_key) DO NOTHING";
+constexpr const char* insert_outbox =
+    "INSERT INTO outbox (platform, chat_id, thread_id, text, reply_to, markup, order_no, due_at, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* outbox_sent =
+    "UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, sent_message_id = ?, last_error = NULL "
+    "WHERE id = ?";
+constexpr const char* outbox_retry =
+    "UPDATE outbox SET attempts = attempts + 1, due_at = ?, last_error = ? WHERE id = ? AND state = 'pending'";
+constexpr const char* outbox_failed =
+    "UPDATE outbox SET state = 'failed', attempts = attempts + 1, sent_at = ?, last_error = ? WHERE id = ?";
+constexpr const char* due_outbox =
+    "SELECT id, platform, chat_id, thread_id, text, reply_to, markup, order_no, attempts, due_at, created_at "
+    "FROM outbox WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?";
+constexpr const char* next_due = "SELECT MIN(due_at) FROM outbox WHERE state = 'pending'";
+constexpr const char* outbox_stats =
+    "SELECT state, COUNT(*), MIN(created_at) FROM outbox GROUP BY state";
+constexpr const char* orders_by_status = "SELECT status, COUNT(*) FROM orders GROUP BY status";
+constexpr const char* select_household = "SELECT id FROM households WHERE address = ?";
+constexpr const char* insert_household = "INSERT INTO households (address, building, created_at) VALUES (?, ?, ?)";
+constexpr const char* household_address = "SELECT address FROM households WHERE id = ?";
+constexpr const char* upsert_member =
+    "INSERT INTO members (platform, user_id, display_name, household_id, language, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, user_id) DO UPDATE SET "
+    "display_name = excluded.display_name, household_id = COALESCE(excluded.household_id, members.household_id), "
+    "language = CASE WHEN excluded.language = '' THEN members.language ELSE excluded.language END, "
+    "updated_at = excluded.updated_at";
+constexpr const char* select_member =
+    "SELECT display_name, household_id, language FROM members WHERE platform = ? AND user_id = ?";
+constexpr const char* insert_order =
+    "INSERT INTO orders (household_id, platform, chat_id, source_message_id, sender_id, notes, urgent, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* insert_item =
+    "INSERT INTO order_items (order_id, position, name, qty, unit, text, category, note, missing) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* delete_items = "DELETE FROM order_items WHERE order_id = ?";
+constexpr const char* insert_event =
+    "INSERT INTO order_events (order_id, at, actor, from_status, to_status, detail) VALUES (?, ?, ?, ?, ?, ?)";
+constexpr const char* select_order =
+    "SELECT o.id, o.household_id, h.address, o.status, o.platform, o.chat_id, o.source_message_id, o.sender_id, "
+    "o.notes, o.urgent, o.created_at, o.updated_at FROM orders o JOIN households h ON h.id = o.household_id "
+    "WHERE o.id = ?";
+constexpr const char* select_order_by_source =
+    "SELECT id FROM orders WHERE platform = ? AND chat_id = ? AND source_message_id = ? ORDER BY id DESC LIMIT 1";
+constexpr const char* select_items =
+    "SELECT name, qty, unit, text, category, note, missing FROM order_items WHERE order_id = ? ORDER BY position";
+constexpr const char* update_order_notes = "UPDATE orders SET notes = ?, updated_at = ? WHERE id = ?";
+constexpr const char* select_status = "SELECT status FROM orders WHERE id = ?";
+constexpr const char* update_status = "UPDATE orders SET status = ?, updated_at = ? WHERE id = ?";
+constexpr const char* open_orders_of =
+    "SELECT id FROM orders WHERE household_id = ? AND status NOT IN ('delivered', 'cancelled') ORDER BY id";
+constexpr const char* order_for_bot_message =
+    "SELECT order_no FROM outbox WHERE platform = ? AND chat_id = ? AND sent_message_id = ? AND order_no <> 0 LIMIT 1";
+}  // namespace sql
+
+namespace {
+
+std::string platform_text(Platform p) { return std::string(handlers::to_string(p)); }
+
+void bind_opt_text(SQLite::Statement& s, int i, const std::optional<std::string>& v) {
+  if (v) s.bind(i, *v); else s.bind(i);
+}
+
+void configure(SQLite::Database& db, const std::string& synchronous, bool memory) {
+  db.setBusyTimeout(5000);
+  if (!memory) db.exec("PRAGMA journal_mode = WAL");
+  db.exec("PRAGMA synchronous = " + synchronous);
+  db.exec("PRAGMA foreign_keys = ON");
+  db.exec("PRAGMA temp_store = MEMORY");
+}
+
+handlers::OutboxRow read_outbox_row(SQLite::Statement& q) {
+  handlers::OutboxRow r;
+  r.id = q.getColumn(0).getInt64();
+  r.message.platform = handlers::platform_from_string(q.getColumn(1).getString()).value_or(Platform::telegram);
+  r.message.chat_id = q.getColumn(2).getString();
+  if (!q.getColumn(3).isNull()) r.message.thread_id = q.getColumn(3).getInt64();
+  r.message.text = q.getColumn(4).getString();
+  if (!q.getColumn(5).isNull()) r.message.reply_to = q.getColumn(5).getString();
+  r.message.markup_json = q.getColumn(6).getString();
+  r.message.order_no = q.getColumn(7).getInt64();
+  r.attempts = q.getColumn(8).getInt();
+  r.due_at = q.getColumn(9).getInt64();
+  r.created_at = q.getColumn(10).getInt64();
+  return r;
+}
+
+}  // namespace
+
+// The transaction view handed to the engine. Statements are prepared once and reused: the
+// engine's transaction is the hot path under load.
+class SqliteStore::Tx final : public handlers::StoreTx {
+ public:
+  explicit Tx(SQLite::Database& db) : db_(db) {}
+
+  SQLite::Statement& stmt(const char* text) {
+    auto it = cache_.find(text);
+    if (it == cache_.end()) it = cache_.emplace(text, std::make_unique<SQLite::Statement>(db_, text)).first;
+    auto& s = *it->second;
+    s.reset();
+    s.clearBindings();
+    return s;
+  }
+
+  void savepoint(const std::function<void()>& fn) override {
+    db_.exec("SAVEPOINT msg");
+    try {
+      fn();
+    } catch (...) {
+      db_.exec("ROLLBACK TO msg");
+      db_.exec("RELEASE msg");
+      throw;
+    }
+    db_.exec("RELEASE msg");
+  }
+
+  bool insert_inbound(const handlers::ChatMessage& m, UnixTime now) override {
+    auto& s = stmt(sql::insert_inbound);
+    s.bind(1, platform_text(m.platform));
+    s.bind(2, m.update_key);
+    s.bind(3, m.chat_id);
+    s.bind(4, m.sender_id);
+    s.bind(5, m.message_id);
+    s.bind(6, m.callback_data ? "[button] " + *m.callback_data : m.text);
+    s.bind(7, m.edited ? 1 : 0);
+    s.bind(8, static_cast<std::int64_t>(m.time));
+    s.bind(9, static_cast<std::int64_t>(now));
+    return s.exec() == 1;
+  }
+
+  std::int64_t enqueue_outbox(const handlers::OutgoingMessage& m, UnixTime due, UnixTime now) override {
+    auto& s = stmt(sql::insert_outbox);
+    s.bind(1, platform_text(m.platform));
+    s.bind(2, m.chat_id);
+    if (m.thread_id) s.bind(3, *m.thread_id); else s.bind(3);
+    s.bind(4, m.text);
+    bind_opt_text(s, 5, m.reply_to);
+    s.bind(6, m.markup_json);
+    s.bind(7, m.order_no);
+    s.bind(8, static_cast<std::int64_t>(due));
+    s.bind(9, static_cast<std::int64_t>(now));
+    s.exec();
+    return db_.getLastInsertRowid();
+  }
+
+  void outbox_sent(std::int64_t id, std::string_view sent_message_id, UnixTime now) override {
+    auto& s = stmt(sql::outbox_sent);
+    s.bind(1, static_cast<std::int64_t>(now));
+    if (sent_message_id.empty()) s.bind(2); else s.bind(2, std::string(sent_message_id));
+    s.bind(3, id);
+    s.exec();
+  }
+
+  void outbox_retry(std::int64_t id, UnixTime due, std::string_view error) override {
+    auto& s = stmt(sql::outbox_retry);
+    s.bind(1, static_cast<std::int64_t>(due));
+    s.bind(2, std::string(error));
+    s.bind(3, id);
+    s.exec();
+  }
+
+  void outbox_failed(std::int64_t id, std::string_view reason, UnixTime now) override {
+    auto& s = stmt(sql::outbox_failed);
+    s.bind(1, static_cast<std::int64_t>(now));
+    s.bind(2, std::string(reason));
+    s.bind(3, id);
+    s.exec();
+  }
+
+  HouseholdNo upsert_household(std::string_view address, std::string_view building, UnixTime now) override {
+    {
+      auto& q = stmt(sql::select_household);
+      q.bind(1, std::string(address));
+      if (q.executeStep()) return HouseholdNo{q.getColumn(0).getInt64()};
+    }
+    auto& s = stmt(sql::insert_household);
+    s.bind(1, std::string(address));
+    s.bind(2, std::string(building));
+    s.bind(3, static_cast<std::int64_t>(now));
+    s.exec();
+    return HouseholdNo{db_.getLastInsertRowid()};
+  }
+
+  std::optional<std::string> household_address(HouseholdNo h) override {
+    auto& q = stmt(sql::household_address);
+    q.bind(1, h.value);
+    if (q.executeStep()) return q.getColumn(0).getString();
+    return std::nullopt;
+  }
+
+  void upsert_member(const Member& m, UnixTime now) override {
+    auto& s = stmt(sql::upsert_member);
+    s.bind(1, platform_text(m.platform));
+    s.bind(2, m.user_id);
+    s.bind(3, m.display_name);
+    if (m.household) s.bind(4, m.household->value); else s.bind(4);
+    s.bind(5, m.language);
+    s.bind(6, static_cast<std::int64_t>(now));
+    s.bind(7, static_cast<std::int64_t>(now));
+    s.exec();
+  }
+
+  std::optional<Member> member(Platform p, std::string_view user_id) override {
+    auto& q = stmt(sql::select_member);
+    q.bind(1, platform_text(p));
+    q.bind(2, std::string(user_id));
+    if (!q.executeStep()) return std::nullopt;
+    Member m{.platform = p, .user_id = std::string(user_id), .display_name = q.getColumn(0).getString()};
+    if (!q.getColumn(1).isNull()) m.household = HouseholdNo{q.getColumn(1).getInt64()};
+    m.language = q.getColumn(2).getString();
+    return m;
+  }
+
+  OrderNo insert_order(const handlers::NewOrder& o, UnixTime now) override {
+    auto& s = stmt(sql::insert_order);
+    s.bind(1, o.household.value);
+    s.bind(2, platform_text(o.platform));
+    s.bind(3, o.chat_id);
+    s.bind(4, o.source_message_id);
+    s.bind(5, o.sender_id);
+    s.bind(6, o.notes);
+    s.bind(7, o.urgent ? 1 : 0);
+    s.bind(8, static_cast<std::int64_t>(now));
+    s.bind(9, static_cast<std::int64_t>(now));
+    s.exec();
+    OrderNo no{db_.getLastInsertRowid()};
+    insert_lines(no, o.lines);
+    insert_event(no, o.sender_id, std::nullopt, OrderStatus::pending, "created", now);
+    return no;
+  }
+
+  std::optional<Order> order(OrderNo no) override {
+    Order o;
+    {
+      auto& q = stmt(sql::select_order);
+      q.bind(1, no.value);
+      if (!q.executeStep()) return std::nullopt;
+      o.no = OrderNo{q.getColumn(0).getInt64()};
+      o.household = HouseholdNo{q.getColumn(1).getInt64()};
+      o.address = q.getColumn(2).getString();
+      o.status = handlers::order_status_from_string(q.getColumn(3).getString()).value_or(OrderStatus::pending);
+      o.platform = handlers::platform_from_string(q.getColumn(4).getString()).value_or(Platform::telegram);
+      o.chat_id = q.getColumn(5).getString();
+      o.source_message_id = q.getColumn(6).getString();
+      o.sender_id = q.getColumn(7).getString();
+      o.notes = q.getColumn(8).getString();
+      o.urgent = q.getColumn(9).getInt() != 0;
+      o.created_at = q.getColumn(10).getInt64();
+      o.updated_at = q.getColumn(11).getInt64();
+    }
+    auto& q = stmt(sql::select_items);
+    q.bind(1, no.value);
+    while (q.executeStep()) {
+      o.lines.push_back(OrderLine{.name = q.getColumn(0).getString(),
+                                  .qty = q.getColumn(1).getDouble(),
+                                  .unit = q.getColumn(2).getString(),
+                                  .text = q.getColumn(3).getString(),
+                                  .category = q.getColumn(4).getString(),
+                                  .note = q.getColumn(5).getString(),
+                                  .missing = q.getColumn(6).getInt() != 0});
+    }
+    return o;
+  }
+
+  std::optional<Order> order_by_source(Platform p, std::string_view chat_id, std::string_view message_id) override {
+    std::int64_t id = 0;
+    {
+      auto& q = stmt(sql::select_order_by_source);
+      q.bind(1, platform_text(p));
+      q.bind(2, std::string(chat_id));
+      q.bind(3, std::string(message_id));
+      if (!q.executeStep()) return std::nullopt;
+      id = q.getColumn(0).getInt64();
+    }
+    return order(OrderNo{id});
+  }
+
+  void replace_lines(OrderNo no, const std::vector<OrderLine>& lines, std::string_view notes, UnixTime now) override {
+    auto& d = stmt(sql::delete_items);
+    d.bind(1, no.value);
+    d.exec();
+    insert_lines(no, lines);
+    auto& u = stmt(sql::update_order_notes);
+    u.bind(1, std::string(notes));
+    u.bind(2, static_cast<std::int64_t>(now));
+    u.bind(3, no.value);
+    u.exec();
+    auto status = current_status(no);
+    insert_event(no, "", status, status.value_or(OrderStatus::pending), "items changed", now);
+  }
+
+  void set_status(OrderNo no, OrderStatus to, std::string_view actor, std::string_view detail, UnixTime now) override {
+    auto from = current_status(no);
+    auto& u = stmt(sql::update_status);
+    u.bind(1, std::string(handlers::to_string(to)));
+    u.bind(2, static_cast<std::int64_t>(now));
+    u.bind(3, no.value);
+    u.exec();
+    insert_event(no, actor, from, to, detail, now);
+  }
+
+  std::vector<Order> open_orders_of(HouseholdNo h) override {
+    std::vector<std::int64_t> ids;
+    {
+      auto& q = stmt(sql::open_orders_of);
+      q.bind(1, h.value);
+      while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
+    }
+    std::vector<Order> out;
+    for (auto id : ids)
+      if (auto o = order(OrderNo{id})) out.push_back(std::move(*o));
+    return out;
+  }
+
+  std::optional<OrderNo> order_for_bot_message(Platform p, std::string_view chat_id, std::string_view bot_message_id) override {
+    auto& q = stmt(sql::order_for_bot_message);
+    q.bind(1, platform_text(p));
+    q.bind(2, std::string(chat_id));
+    q.bind(3, std::string(bot_message_id));
+    if (q.executeStep()) return OrderNo{q.getColumn(0).getInt64()};
+    return std::nullopt;
+  }
+
+ private:
+  std::optional<OrderStatus> current_status(OrderNo no) {
+    auto& q = stmt(sql::select_status);
+    q.bind(1, no.value);
+    if (!q.executeStep()) return std::nullopt;
+    return handlers::order_status_from_string(q.getColumn(0).getString());
+  }
+
+  void insert_lines(OrderNo no, const std::vector<OrderLine>& lines) {
+    int pos = 0;
+    for (const auto& l : lines) {
+      auto& s = stmt(sql::insert_item);
+      s.bind(1, no.value);
+      s.bind(2, pos++);
+      s.bind(3, l.name);
+      s.bind(4, l.qty);
+      s.bind(5, l.unit);
+      s.bind(6, l.text);
+      s.bind(7, l.category);
+      s.bind(8, l.note);
+      s.bind(9, l.missing ? 1 : 0);
+      s.exec();
+    }
+  }
+
+  void insert_event(OrderNo no, std::string_view actor, std::optional<OrderStatus> from, OrderStatus to,
+                    std::string_view detail, UnixTime now) {
+    auto& s = stmt(sql::insert_event);
+    s.bind(1, no.value);
+    s.bind(2, static_cast<std::int64_t>(now));
+    s.bind(3, std::string(actor));
+    if (from) s.bind(4, std::string(handlers::to_string(*from))); else s.bind(4);
+    s.bind(5, std::string(handlers::to_string(to)));
+    s.bind(6, std::string(detail));
+    s.exec();
+  }
+
+  SQLite::Database& db_;
+  std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> cache_;
+};
+
+SqliteStore::SqliteStore(const SqliteOptions& options) {
+  const bool memory = options.path == ":memory:";
+  try {
+    if (!memory && options.path.has_parent_path()) std::filesystem::create_directories(options.path.parent_path());
+    writer_ = std::make_unique<SQLite::Database>(options.path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    configure(*writer_, options.synchronous, memory);
+    if (options.migrate) migrate(*writer_);
+    if (!memory) {
+      reader_ = std::make_unique<SQLite::Database>(options.path.string(), SQLite::OPEN_READONLY);
+      reader_->setBusyTimeout(5000);
+    }
+    tx_ = std::make_unique<Tx>(*writer_);
+  } catch (const SQLite::Exception& e) {
+    throw handlers::StoreError("cannot open database " + options.path.string() + ": " + e.what());
+  } catch (const std::filesystem::filesystem_error& e) {
+    throw handlers::StoreError("cannot create the database folder: " + std::string(e.what()));
+  }
+}
+
+SqliteStore::~SqliteStore() = default;
+
+SQLite::Database& SqliteStore::reader() { return reader_ ? *reader_ : *writer_; }
+
+void SqliteStore::write(const std::function<void(handlers::StoreTx&)>& fn) {
+  std::unique_lock write_lock(write_mutex_);
+  // In :memory: mode the readers share the write connection.
+  std::unique_lock<std::mutex> read_lock;
+  if (!reader_) read_lock = std::unique_lock(read_mutex_);
+  try {
+    SQLite::Transaction tx(*writer_, SQLite::TransactionBehavior::IMMEDIATE);
+    fn(*tx_);
+    tx.commit();
+  } catch (const SQLite::Exception& e) {
+    throw handlers::StoreError(e.what());
+  }
+}
+
+std::vector<handlers::OutboxRow> SqliteStore::due_outbox(UnixTime now, std::size_t limit) {
+  std::lock_guard lock(read_mutex_);
+  try {
+    SQLite::Statement q(reader(), sql::due_outbox);
+    q.bind(1, static_cast<std::int64_t>(now));
+    q.bind(2, static_cast<std::int64_t>(limit));
+    std::vector<handlers::OutboxRow> rows;
+    while (q.executeStep()) rows.push_back(read_outbox_row(q));
+    return rows;
+  } catch (const SQLite::Exception& e) {
+    throw handlers::StoreError(e.what());
+  }
+}
+
+std::optional<UnixTime> SqliteStore::next_outbox_due() {
+  std::lock_guard lock(read_mutex_);
+  try {
+    SQLite::Statement q(reader(), sql::next_due);
+    if (q.executeStep() && !q.getColumn(0).isNull()) return q.getColumn(0).getInt64();
+    return std::nullopt;
+  } catch (const SQLite::Exception& e) {
+    throw handlers::StoreError(e.what());
+  }
+}
+
+handlers::OutboxStats SqliteStore::outbox_stats() {
+  std::lock_guard lock(read_mutex_);
+  handlers::OutboxStats st;
+  try {
+    SQLite::Statement q(reader(), sql::outbox_stats);
+    while (q.executeStep()) {
+      auto state = q.getColumn(0).getString();
+      auto n = q.getColumn(1).getInt64();
+      if (state == "pending") {
+        st.pending = n;
+        st.oldest_pending_created = q.getColumn(2).getInt64();
+      } else if (state == "sent") {
+        st.sent = n;
+      } else if (state == "failed") {
+        st.failed = n;
+      }
+    }
+  } catch (const SQLite::Exception& e) {
+    throw handlers::StoreError(e.what());
+  }
+  return st;
+}
+
+std::vector<std::pair<std::string, std::int64_t>> SqliteStore::orders_by_status() {
+  std::lock_guard lock(read_mutex_);
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  try {
+    SQLite::Statement q(reader(), sql::orders_by_status);
+    while (q.executeStep()) out.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getInt64());
+  } catch (const SQLite::Exception& e) {
+    throw handlers::StoreError(e.what());
+  }
+  return out;
+}
+
+bool SqliteStore::healthy() {
+  std::lock_guard lock(read_mutex_);
+  try {
+    SQLite::Statement q(reader(), "SELECT 1");
+    return q.executeStep();
+  } catch (const SQLite::Exception&) {
+    return false;
+  }
+}
+
+int SqliteStore::schema_version() {
+  std::lock_guard lock(read_mutex_);
+  return storage::schema_version(reader());
+}
+
+void SqliteStore::backup_to(const std::filesystem::path& file) {
+  std::lock_guard lock(read_mutex_);
+  try {
+    SQLite::Database dest(file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    SQLite::Backup backup(dest, reader());
+    backup.executeStep(-1);
+  } catch (const SQLite::Exception& e) {
+    throw handlers::StoreError("backup to " + file.string() + " failed: " + e.what());
+  }
+}
+
+}  // namespace supplybot::storage

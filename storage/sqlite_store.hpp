@@ -1,0 +1,55 @@
+#pragma once
+// SQLite implementation of the storage port. One write connection, used only inside write() by
+// the engine's writer thread, and one read connection behind a mutex for everyone else. WAL mode,
+// foreign keys on, synchronous=FULL by default so an acknowledged update survives power loss.
+
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "handlers/store.hpp"
+
+namespace SQLite {
+class Database;
+}
+
+namespace supplybot::storage {
+
+struct SqliteOptions {
+  std::filesystem::path path;         // ":memory:" for tests
+  std::string synchronous{"FULL"};
+  bool migrate{true};                 // apply pending migrations on open
+};
+
+class SqliteStore final : public handlers::Store {
+ public:
+  explicit SqliteStore(const SqliteOptions& options);
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  void write(const std::function<void(handlers::StoreTx&)>& fn) override;
+
+  std::vector<handlers::OutboxRow> due_outbox(handlers::UnixTime now, std::size_t limit) override;
+  std::optional<handlers::UnixTime> next_outbox_due() override;
+  handlers::OutboxStats outbox_stats() override;
+  std::vector<std::pair<std::string, std::int64_t>> orders_by_status() override;
+  bool healthy() override;
+
+  int schema_version();
+  // Consistent online copy (SQLite backup API) to file, while others keep writing.
+  void backup_to(const std::filesystem::path& file);
+
+ private:
+  class Tx;
+  SQLite::Database& reader();
+
+  std::unique_ptr<SQLite::Database> writer_;
+  std::unique_ptr<SQLite::Database> reader_;  // null for :memory: (reads use writer_)
+  std::unique_ptr<Tx> tx_;
+  std::mutex read_mutex_;
+  std::mutex write_mutex_;
+};
+
+}  // namespace supplybot::storage
