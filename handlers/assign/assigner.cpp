@@ -1,0 +1,538 @@
+#include "handlers/assign/assigner.hpp"
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+#include <unordered_set>
+
+namespace supplybot::handlers {
+
+std::string_view to_string(OrderState s) {
+  switch (s) {
+    case OrderState::queued: return "queued";
+    case OrderState::assigned: return "assigned";
+    case OrderState::purchased: return "purchased";
+  }
+  return "unknown";
+}
+
+namespace {
+
+Outcome refused(Refusal r) {
+  Outcome out;
+  out.refusal = r;
+  return out;
+}
+
+}  // namespace
+
+// --- internals ------------------------------------------------------------------------------
+
+Assigner::Index Assigner::intern(std::string_view building) {
+  if (auto it = building_index_.find(building); it != building_index_.end()) return it->second;
+  const auto index = static_cast<Index>(buildings_.size());
+  buildings_.push_back(BuildingState{.name = Building{building}, .candidates = {}, .queue = {}});
+  building_index_.emplace(Building{building}, index);
+  return index;
+}
+
+Assigner::Index Assigner::find_volunteer(VolunteerId v) const {
+  auto it = volunteer_index_.find(v.value);
+  return it == volunteer_index_.end() ? kNone : it->second;
+}
+
+Assigner::ZoneSlot* Assigner::zone_slot(Volunteer& vol, Index building) {
+  auto it = std::lower_bound(vol.zones.begin(), vol.zones.end(), building,
+                             [](const ZoneSlot& s, Index b) { return s.building < b; });
+  return it != vol.zones.end() && it->building == building ? &*it : nullptr;
+}
+
+Assigner::CandidateKey Assigner::key_for(const Volunteer& vol, Index vi,
+                                         const ZoneSlot& slot) const {
+  return CandidateKey{.not_carrying = static_cast<std::uint8_t>(slot.carrying > 0 ? 0 : 1),
+                      .load = vol.load,
+                      .last_assigned = vol.last_assigned,
+                      .id = vol.id.value,
+                      .volunteer = vi};
+}
+
+void Assigner::reindex(Index vi) {
+  Volunteer& vol = volunteers_[vi];
+  const bool want = vol.on_shift && vol.load < vol.capacity;
+  for (ZoneSlot& slot : vol.zones) {
+    CandidateSet& set = buildings_[slot.building].candidates;
+    if (vol.indexed) {
+      if (want) {
+        // Reuse the node: a load change then costs no allocation, only a rebalance.
+        auto node = set.extract(slot.pos);
+        node.value() = key_for(vol, vi, slot);
+        slot.pos = set.insert(std::move(node)).position;
+      } else {
+        set.erase(slot.pos);
+      }
+    } else if (want) {
+      slot.pos = set.insert(key_for(vol, vi, slot)).first;
+    }
+  }
+  vol.indexed = want;
+}
+
+Assigner::Index Assigner::best_candidate(Index building, Index exclude) const {
+  // At most two steps: the excluded volunteer appears once.
+  for (const CandidateKey& k : buildings_[building].candidates) {
+    if (k.volunteer != exclude) return k.volunteer;
+  }
+  return kNone;
+}
+
+Assigner::OrderKey Assigner::order_key(std::int64_t id, const Order& o) {
+  return OrderKey{.not_urgent = static_cast<std::uint8_t>(o.urgent ? 0 : 1),
+                  .created_at = o.created_at,
+                  .id = id};
+}
+
+void Assigner::enqueue(std::int64_t id, Order& o, Outcome& out) {
+  o.state = OrderState::queued;
+  o.holder = kNone;
+  o.assigned_at = 0;
+  const OrderKey key = order_key(id, o);
+  buildings_[o.building].queue.insert(key);
+  queue_all_.insert(key);
+  out.queued.push_back(OrderId{id});
+}
+
+void Assigner::dequeue(std::int64_t id, const Order& o) {
+  const OrderKey key = order_key(id, o);
+  buildings_[o.building].queue.erase(key);
+  queue_all_.erase(key);
+}
+
+void Assigner::give(std::int64_t id, Order& o, Index vi, UnixTime now, AssignReason reason,
+                    std::optional<VolunteerId> from, Outcome& out) {
+  Volunteer& vol = volunteers_[vi];
+  // A coordinator moving a purchased order moves the goods too: it stays purchased.
+  if (o.state != OrderState::purchased) {
+    o.state = OrderState::assigned;
+    awaiting_purchase_.emplace(now, id);
+  }
+  o.holder = vi;
+  o.released_by = kNone;
+  o.assigned_at = now;
+  vol.orders.insert(order_key(id, o));
+  ++vol.load;
+  if (ZoneSlot* slot = zone_slot(vol, o.building)) ++slot->carrying;
+  vol.last_assigned = std::max(vol.last_assigned, now);
+  reindex(vi);
+  out.assigned.push_back(Assignment{
+      .order = OrderId{id}, .volunteer = vol.id, .reason = reason, .from = from,
+      .urgent = o.urgent});
+}
+
+void Assigner::take_back(std::int64_t id, Order& o) {
+  const Index vi = o.holder;
+  Volunteer& vol = volunteers_[vi];
+  vol.orders.erase(order_key(id, o));
+  --vol.load;
+  if (ZoneSlot* slot = zone_slot(vol, o.building)) --slot->carrying;
+  if (o.state == OrderState::assigned) awaiting_purchase_.erase({o.assigned_at, id});
+  o.holder = kNone;
+  reindex(vi);
+}
+
+void Assigner::place(std::int64_t id, Order& o, UnixTime now, AssignReason reason,
+                     std::optional<VolunteerId> from, Index exclude, Outcome& out) {
+  const Index vi = best_candidate(o.building, exclude);
+  if (vi == kNone) {
+    enqueue(id, o, out);
+  } else {
+    give(id, o, vi, now, reason, from, out);
+  }
+}
+
+void Assigner::pull(Index vi, UnixTime now, Outcome& out) {
+  // Invariant: a queued order has no candidate other than the volunteer who released it. So
+  // the volunteer whose state just changed is the only one who can take queued orders, and
+  // the best queued order among its zones' queue heads is the one the rules give it.
+  Volunteer& vol = volunteers_[vi];
+  while (vol.indexed && !queue_all_.empty()) {
+    std::optional<OrderKey> best;
+    for (const ZoneSlot& slot : vol.zones) {
+      for (const OrderKey& k : buildings_[slot.building].queue) {
+        if (orders_.find(k.id)->second.released_by == vi) continue;
+        if (!best || k < *best) best = k;
+        break;
+      }
+    }
+    if (!best) return;
+    Order& o = orders_.find(best->id)->second;
+    dequeue(best->id, o);
+    give(best->id, o, vi, now, AssignReason::from_queue, std::nullopt, out);
+  }
+}
+
+void Assigner::set_zones(Index vi, std::vector<Building> zones) {
+  Volunteer& vol = volunteers_[vi];
+  if (vol.indexed) {
+    for (ZoneSlot& slot : vol.zones) buildings_[slot.building].candidates.erase(slot.pos);
+    vol.indexed = false;
+  }
+  std::vector<Index> indices;
+  indices.reserve(zones.size());
+  for (const Building& b : zones) indices.push_back(intern(b));
+  std::sort(indices.begin(), indices.end());
+  indices.erase(std::unique(indices.begin(), indices.end()), indices.end());
+  vol.zones.clear();
+  for (Index b : indices) vol.zones.push_back(ZoneSlot{.building = b, .carrying = 0, .pos = {}});
+  for (const OrderKey& k : vol.orders) {
+    if (ZoneSlot* slot = zone_slot(vol, orders_.find(k.id)->second.building)) ++slot->carrying;
+  }
+  reindex(vi);
+}
+
+OrderView Assigner::view(std::int64_t id, const Order& o) const {
+  OrderView v{.id = OrderId{id},
+              .building = buildings_[o.building].name,
+              .urgent = o.urgent,
+              .state = o.state,
+              .holder = std::nullopt,
+              .created_at = o.created_at,
+              .assigned_at = o.assigned_at};
+  if (o.holder != kNone) v.holder = volunteers_[o.holder].id;
+  return v;
+}
+
+// --- volunteers -----------------------------------------------------------------------------
+
+Outcome Assigner::upsert_volunteer(VolunteerId v, std::vector<Building> zones,
+                                   std::int32_t capacity, UnixTime now) {
+  if (capacity < 0) return refused(Refusal::invalid_capacity);
+  Index vi = find_volunteer(v);
+  if (vi == kNone) {
+    vi = static_cast<Index>(volunteers_.size());
+    volunteers_.push_back(Volunteer{.id = v});
+    volunteer_index_.emplace(v.value, vi);
+  }
+  volunteers_[vi].capacity = capacity;
+  set_zones(vi, std::move(zones));
+  Outcome out;
+  pull(vi, now, out);
+  return out;
+}
+
+Outcome Assigner::set_on_shift(VolunteerId v, bool on, UnixTime now) {
+  const Index vi = find_volunteer(v);
+  if (vi == kNone) return refused(Refusal::volunteer_not_found);
+  Outcome out;
+  Volunteer& vol = volunteers_[vi];
+  if (on) {
+    vol.on_shift = true;
+    reindex(vi);
+    pull(vi, now, out);
+    return out;
+  }
+  if (!vol.on_shift) return out;
+  vol.on_shift = false;
+  reindex(vi);
+  // Copy first: handing back edits vol.orders.
+  const std::vector<OrderKey> held(vol.orders.begin(), vol.orders.end());
+  for (const OrderKey& k : held) {
+    Order& o = orders_.find(k.id)->second;
+    if (o.state == OrderState::purchased) {
+      out.kept.push_back(OrderId{k.id});
+      continue;
+    }
+    take_back(k.id, o);
+    place(k.id, o, now, AssignReason::reassigned, v, vi, out);
+  }
+  return out;
+}
+
+// --- orders ---------------------------------------------------------------------------------
+
+Outcome Assigner::add_order(OrderId id, std::string_view building, bool urgent, UnixTime now) {
+  if (orders_.contains(id.value)) return refused(Refusal::order_exists);
+  const Index b = intern(building);
+  auto [it, inserted] = orders_.try_emplace(
+      id.value, Order{.building = b, .urgent = urgent, .state = OrderState::queued,
+                      .created_at = now});
+  Outcome out;
+  place(id.value, it->second, now, AssignReason::new_order, std::nullopt, kNone, out);
+  return out;
+}
+
+Outcome Assigner::mark_purchased(OrderId id) {
+  auto it = orders_.find(id.value);
+  if (it == orders_.end()) return refused(Refusal::order_not_found);
+  Order& o = it->second;
+  if (o.state == OrderState::queued) return refused(Refusal::not_assigned);
+  if (o.state == OrderState::purchased) return refused(Refusal::already_purchased);
+  awaiting_purchase_.erase({o.assigned_at, id.value});
+  o.state = OrderState::purchased;
+  return {};
+}
+
+Outcome Assigner::complete(OrderId id, UnixTime now) {
+  auto it = orders_.find(id.value);
+  if (it == orders_.end()) return refused(Refusal::order_not_found);
+  if (it->second.state == OrderState::queued) return refused(Refusal::not_assigned);
+  const Index holder = it->second.holder;
+  take_back(id.value, it->second);
+  orders_.erase(it);
+  Outcome out;
+  pull(holder, now, out);
+  return out;
+}
+
+Outcome Assigner::cancel(OrderId id, UnixTime now) {
+  auto it = orders_.find(id.value);
+  if (it == orders_.end()) return refused(Refusal::order_not_found);
+  Outcome out;
+  if (it->second.state == OrderState::queued) {
+    dequeue(id.value, it->second);
+    orders_.erase(it);
+    return out;
+  }
+  const Index holder = it->second.holder;
+  take_back(id.value, it->second);
+  orders_.erase(it);
+  pull(holder, now, out);
+  return out;
+}
+
+Outcome Assigner::claim(OrderId id, VolunteerId v, UnixTime now) {
+  auto it = orders_.find(id.value);
+  if (it == orders_.end()) return refused(Refusal::order_not_found);
+  const Index vi = find_volunteer(v);
+  if (vi == kNone) return refused(Refusal::volunteer_not_found);
+  Order& o = it->second;
+  Volunteer& vol = volunteers_[vi];
+  if (o.state != OrderState::queued) return refused(Refusal::not_in_queue);
+  if (!vol.on_shift) return refused(Refusal::off_shift);
+  if (zone_slot(vol, o.building) == nullptr) return refused(Refusal::zone_not_covered);
+  if (vol.load >= vol.capacity) return refused(Refusal::at_capacity);
+  Outcome out;
+  dequeue(id.value, o);
+  give(id.value, o, vi, now, AssignReason::claimed, std::nullopt, out);
+  return out;
+}
+
+Outcome Assigner::release(OrderId id, VolunteerId v, UnixTime now) {
+  auto it = orders_.find(id.value);
+  if (it == orders_.end()) return refused(Refusal::order_not_found);
+  const Index vi = find_volunteer(v);
+  if (vi == kNone) return refused(Refusal::volunteer_not_found);
+  Order& o = it->second;
+  if (o.holder != vi) return refused(Refusal::not_yours);
+  if (o.state == OrderState::purchased) return refused(Refusal::already_purchased);
+  Outcome out;
+  take_back(id.value, o);
+  o.released_by = vi;
+  place(id.value, o, now, AssignReason::reassigned, v, vi, out);
+  pull(vi, now, out);
+  return out;
+}
+
+Outcome Assigner::force_assign(OrderId id, VolunteerId v, UnixTime now) {
+  auto it = orders_.find(id.value);
+  if (it == orders_.end()) return refused(Refusal::order_not_found);
+  const Index vi = find_volunteer(v);
+  if (vi == kNone) return refused(Refusal::volunteer_not_found);
+  Order& o = it->second;
+  if (o.holder == vi) return refused(Refusal::already_yours);
+  Volunteer& vol = volunteers_[vi];
+  Outcome out;
+  out.warnings = ForceWarnings{.over_capacity = vol.load + 1 > vol.capacity,
+                               .zone_not_covered = zone_slot(vol, o.building) == nullptr,
+                               .off_shift = !vol.on_shift};
+  if (o.state == OrderState::queued) {
+    dequeue(id.value, o);
+    give(id.value, o, vi, now, AssignReason::coordinator, std::nullopt, out);
+    return out;
+  }
+  const Index previous = o.holder;
+  take_back(id.value, o);
+  give(id.value, o, vi, now, AssignReason::coordinator, volunteers_[previous].id, out);
+  pull(previous, now, out);
+  return out;
+}
+
+RoundSplit Assigner::split_round(std::span<const RoundOrder> orders, UnixTime now) {
+  RoundSplit result;
+  std::vector<const RoundOrder*> fresh;
+  fresh.reserve(orders.size());
+  std::unordered_set<std::int64_t> seen;
+  for (const RoundOrder& r : orders) {
+    if (orders_.contains(r.id.value) || !seen.insert(r.id.value).second) {
+      result.duplicates.push_back(r.id);
+    } else {
+      fresh.push_back(&r);
+    }
+  }
+
+  // Urgent orders first so they get the capacity; within each pass whole buildings, largest
+  // first (longest-processing-time order balances loads), each started on the least-loaded
+  // candidate and kept together by the same-building preference.
+  auto by_order = [](const RoundOrder* a, const RoundOrder* b) {
+    return std::tie(a->created_at, a->id) < std::tie(b->created_at, b->id);
+  };
+  std::vector<const RoundOrder*> sequence;
+  sequence.reserve(fresh.size());
+  for (const bool urgent : {true, false}) {
+    std::map<std::string_view, std::vector<const RoundOrder*>> groups;
+    for (const RoundOrder* r : fresh) {
+      if (r->urgent == urgent) groups[r->building].push_back(r);
+    }
+    std::vector<std::pair<std::string_view, std::vector<const RoundOrder*>>> flat(
+        groups.begin(), groups.end());
+    std::stable_sort(flat.begin(), flat.end(), [](const auto& a, const auto& b) {
+      return a.second.size() > b.second.size();  // ties keep building name order (map order)
+    });
+    for (auto& [building, group] : flat) {
+      std::sort(group.begin(), group.end(), by_order);
+      sequence.insert(sequence.end(), group.begin(), group.end());
+    }
+  }
+
+  Outcome& out = result.outcome;
+  for (const RoundOrder* r : sequence) {
+    const Index b = intern(r->building);
+    auto [it, inserted] = orders_.try_emplace(
+        r->id.value, Order{.building = b, .urgent = r->urgent, .state = OrderState::queued,
+                           .created_at = r->created_at});
+    place(r->id.value, it->second, now, AssignReason::round, std::nullopt, kNone, out);
+  }
+
+  std::map<VolunteerId, std::vector<const RoundOrder*>> per_volunteer;
+  std::unordered_map<std::int64_t, const RoundOrder*> by_id;
+  for (const RoundOrder* r : sequence) by_id.emplace(r->id.value, r);
+  for (const Assignment& a : out.assigned) {
+    per_volunteer[a.volunteer].push_back(by_id.at(a.order.value));
+  }
+  for (auto& [volunteer, list] : per_volunteer) {
+    std::sort(list.begin(), list.end(), [](const RoundOrder* a, const RoundOrder* b) {
+      return std::tuple(!a->urgent, std::string_view{a->building}, a->created_at, a->id) <
+             std::tuple(!b->urgent, std::string_view{b->building}, b->created_at, b->id);
+    });
+    RoundList rl{.volunteer = volunteer, .orders = {}};
+    rl.orders.reserve(list.size());
+    for (const RoundOrder* r : list) rl.orders.push_back(r->id);
+    result.lists.push_back(std::move(rl));
+  }
+  return result;
+}
+
+// --- rebuild --------------------------------------------------------------------------------
+
+Outcome Assigner::restore_volunteer(VolunteerId v, std::vector<Building> zones,
+                                    std::int32_t capacity, bool on_shift,
+                                    UnixTime last_assigned) {
+  if (capacity < 0) return refused(Refusal::invalid_capacity);
+  Index vi = find_volunteer(v);
+  if (vi == kNone) {
+    vi = static_cast<Index>(volunteers_.size());
+    volunteers_.push_back(Volunteer{.id = v});
+    volunteer_index_.emplace(v.value, vi);
+  }
+  Volunteer& vol = volunteers_[vi];
+  vol.capacity = capacity;
+  vol.on_shift = on_shift;
+  vol.last_assigned = std::max(vol.last_assigned, last_assigned);
+  set_zones(vi, std::move(zones));
+  return {};
+}
+
+Outcome Assigner::restore_order(OrderId id, std::string_view building, bool urgent,
+                                UnixTime created_at, std::optional<VolunteerId> holder,
+                                UnixTime assigned_at, bool purchased) {
+  if (orders_.contains(id.value)) return refused(Refusal::order_exists);
+  Index vi = kNone;
+  if (holder) {
+    vi = find_volunteer(*holder);
+    if (vi == kNone) return refused(Refusal::volunteer_not_found);
+  }
+  const Index b = intern(building);
+  auto [it, inserted] = orders_.try_emplace(
+      id.value, Order{.building = b, .urgent = urgent, .state = OrderState::queued,
+                      .created_at = created_at});
+  // Restoring is not news: nothing to announce, so the record goes to a scratch Outcome.
+  Outcome scratch;
+  if (vi == kNone) {
+    enqueue(id.value, it->second, scratch);
+  } else {
+    if (purchased) it->second.state = OrderState::purchased;
+    give(id.value, it->second, vi, assigned_at, AssignReason::new_order, std::nullopt, scratch);
+  }
+  return {};
+}
+
+Outcome Assigner::drain_queue(UnixTime now) {
+  Outcome out;
+  const std::vector<OrderKey> waiting(queue_all_.begin(), queue_all_.end());
+  for (const OrderKey& k : waiting) {
+    Order& o = orders_.find(k.id)->second;
+    const Index vi = best_candidate(o.building, o.released_by);
+    if (vi == kNone) continue;
+    dequeue(k.id, o);
+    give(k.id, o, vi, now, AssignReason::from_queue, std::nullopt, out);
+  }
+  return out;
+}
+
+// --- queries --------------------------------------------------------------------------------
+
+std::vector<OrderView> Assigner::queue() const {
+  std::vector<OrderView> result;
+  result.reserve(queue_all_.size());
+  for (const OrderKey& k : queue_all_) result.push_back(view(k.id, orders_.find(k.id)->second));
+  return result;
+}
+
+std::int32_t Assigner::load(VolunteerId v) const {
+  const Index vi = find_volunteer(v);
+  return vi == kNone ? 0 : volunteers_[vi].load;
+}
+
+std::optional<VolunteerView> Assigner::volunteer(VolunteerId v) const {
+  const Index vi = find_volunteer(v);
+  if (vi == kNone) return std::nullopt;
+  const Volunteer& vol = volunteers_[vi];
+  VolunteerView view{.id = vol.id,
+                     .zones = {},
+                     .capacity = vol.capacity,
+                     .load = vol.load,
+                     .on_shift = vol.on_shift,
+                     .last_assigned = vol.last_assigned};
+  for (const ZoneSlot& slot : vol.zones) view.zones.push_back(buildings_[slot.building].name);
+  std::sort(view.zones.begin(), view.zones.end());
+  return view;
+}
+
+std::optional<OrderView> Assigner::order(OrderId id) const {
+  auto it = orders_.find(id.value);
+  if (it == orders_.end()) return std::nullopt;
+  return view(it->first, it->second);
+}
+
+std::vector<OrderView> Assigner::orders_of(VolunteerId v) const {
+  std::vector<OrderView> result;
+  const Index vi = find_volunteer(v);
+  if (vi == kNone) return result;
+  for (const OrderKey& k : volunteers_[vi].orders) {
+    result.push_back(view(k.id, orders_.find(k.id)->second));
+  }
+  return result;
+}
+
+std::vector<OverdueOrder> Assigner::overdue(UnixTime now, UnixTime max_age) const {
+  std::vector<OverdueOrder> result;
+  const UnixTime limit = now - max_age;
+  for (const auto& [assigned_at, id] : awaiting_purchase_) {
+    if (assigned_at >= limit) break;
+    const Order& o = orders_.find(id)->second;
+    result.push_back(OverdueOrder{
+        .id = OrderId{id}, .volunteer = volunteers_[o.holder].id, .assigned_at = assigned_at});
+  }
+  return result;
+}
+
+}  // namespace supplybot::handlers
