@@ -63,10 +63,14 @@ void Assigner::reindex(Index vi) {
     CandidateSet& set = buildings_[slot.building].candidates;
     if (vol.indexed) {
       if (want) {
-        // Reuse the node: a load change then costs no allocation, only a rebalance.
+        const CandidateKey key = key_for(vol, vi, slot);
+        if (*slot.pos == key) continue;
+        // Reuse the node (no allocation) and try the old neighbour as the hint: a load change
+        // by one often leaves the volunteer in place.
+        const auto hint = std::next(slot.pos);
         auto node = set.extract(slot.pos);
-        node.value() = key_for(vol, vi, slot);
-        slot.pos = set.insert(std::move(node)).position;
+        node.value() = key;
+        slot.pos = set.insert(hint, std::move(node));
       } else {
         set.erase(slot.pos);
       }
@@ -95,48 +99,48 @@ void Assigner::enqueue(std::int64_t id, Order& o, Outcome& out) {
   o.state = OrderState::queued;
   o.holder = kNone;
   o.assigned_at = 0;
+  // New orders are the youngest, so the end is the usual place: the hint makes it O(1).
+  OrderSet& queue = buildings_[o.building].queue;
   const OrderKey key = order_key(id, o);
-  buildings_[o.building].queue.insert(key);
-  queue_all_.insert(key);
+  o.queue_pos = queue.emplace_hint(queue.end(), key);
+  o.queue_all_pos = queue_all_.emplace_hint(queue_all_.end(), key);
   out.queued.push_back(OrderId{id});
 }
 
-void Assigner::dequeue(std::int64_t id, const Order& o) {
-  const OrderKey key = order_key(id, o);
-  buildings_[o.building].queue.erase(key);
-  queue_all_.erase(key);
+void Assigner::dequeue(Order& o) {
+  buildings_[o.building].queue.erase(o.queue_pos);
+  queue_all_.erase(o.queue_all_pos);
 }
 
 void Assigner::give(std::int64_t id, Order& o, Index vi, UnixTime now, AssignReason reason,
-                    std::optional<VolunteerId> from, Outcome& out) {
+                    std::optional<VolunteerId> from, Outcome& out, bool reindex_now) {
   Volunteer& vol = volunteers_[vi];
   // A coordinator moving a purchased order moves the goods too: it stays purchased.
   if (o.state != OrderState::purchased) {
     o.state = OrderState::assigned;
-    awaiting_purchase_.emplace(now, id);
+    o.awaiting_pos = awaiting_purchase_.emplace_hint(awaiting_purchase_.end(), now, id);
   }
   o.holder = vi;
   o.released_by = kNone;
   o.assigned_at = now;
-  vol.orders.insert(order_key(id, o));
+  o.held_pos = vol.orders.emplace_hint(vol.orders.end(), order_key(id, o));
   ++vol.load;
   if (ZoneSlot* slot = zone_slot(vol, o.building)) ++slot->carrying;
   vol.last_assigned = std::max(vol.last_assigned, now);
-  reindex(vi);
+  if (reindex_now) reindex(vi);
   out.assigned.push_back(Assignment{
       .order = OrderId{id}, .volunteer = vol.id, .reason = reason, .from = from,
       .urgent = o.urgent});
 }
 
-void Assigner::take_back(std::int64_t id, Order& o) {
+void Assigner::take_back(Order& o) {
   const Index vi = o.holder;
   Volunteer& vol = volunteers_[vi];
-  vol.orders.erase(order_key(id, o));
+  vol.orders.erase(o.held_pos);
   --vol.load;
   if (ZoneSlot* slot = zone_slot(vol, o.building)) --slot->carrying;
-  if (o.state == OrderState::assigned) awaiting_purchase_.erase({o.assigned_at, id});
+  if (o.state == OrderState::assigned) awaiting_purchase_.erase(o.awaiting_pos);
   o.holder = kNone;
-  reindex(vi);
 }
 
 void Assigner::place(std::int64_t id, Order& o, UnixTime now, AssignReason reason,
@@ -153,8 +157,10 @@ void Assigner::pull(Index vi, UnixTime now, Outcome& out) {
   // Invariant: a queued order has no candidate other than the volunteer who released it. So
   // the volunteer whose state just changed is the only one who can take queued orders, and
   // the best queued order among its zones' queue heads is the one the rules give it.
+  // The candidate sets are brought up to date once, at the end: nothing reads this
+  // volunteer's entries in between.
   Volunteer& vol = volunteers_[vi];
-  while (vol.indexed && !queue_all_.empty()) {
+  while (vol.on_shift && vol.load < vol.capacity && !queue_all_.empty()) {
     std::optional<OrderKey> best;
     for (const ZoneSlot& slot : vol.zones) {
       for (const OrderKey& k : buildings_[slot.building].queue) {
@@ -163,11 +169,12 @@ void Assigner::pull(Index vi, UnixTime now, Outcome& out) {
         break;
       }
     }
-    if (!best) return;
+    if (!best) break;
     Order& o = orders_.find(best->id)->second;
-    dequeue(best->id, o);
-    give(best->id, o, vi, now, AssignReason::from_queue, std::nullopt, out);
+    dequeue(o);
+    give(best->id, o, vi, now, AssignReason::from_queue, std::nullopt, out, false);
   }
+  reindex(vi);
 }
 
 void Assigner::set_zones(Index vi, std::vector<Building> zones) {
@@ -241,7 +248,7 @@ Outcome Assigner::set_on_shift(VolunteerId v, bool on, UnixTime now) {
       out.kept.push_back(OrderId{k.id});
       continue;
     }
-    take_back(k.id, o);
+    take_back(o);
     place(k.id, o, now, AssignReason::reassigned, v, vi, out);
   }
   return out;
@@ -266,7 +273,7 @@ Outcome Assigner::mark_purchased(OrderId id) {
   Order& o = it->second;
   if (o.state == OrderState::queued) return refused(Refusal::not_assigned);
   if (o.state == OrderState::purchased) return refused(Refusal::already_purchased);
-  awaiting_purchase_.erase({o.assigned_at, id.value});
+  awaiting_purchase_.erase(o.awaiting_pos);
   o.state = OrderState::purchased;
   return {};
 }
@@ -276,7 +283,7 @@ Outcome Assigner::complete(OrderId id, UnixTime now) {
   if (it == orders_.end()) return refused(Refusal::order_not_found);
   if (it->second.state == OrderState::queued) return refused(Refusal::not_assigned);
   const Index holder = it->second.holder;
-  take_back(id.value, it->second);
+  take_back(it->second);
   orders_.erase(it);
   Outcome out;
   pull(holder, now, out);
@@ -288,12 +295,12 @@ Outcome Assigner::cancel(OrderId id, UnixTime now) {
   if (it == orders_.end()) return refused(Refusal::order_not_found);
   Outcome out;
   if (it->second.state == OrderState::queued) {
-    dequeue(id.value, it->second);
+    dequeue(it->second);
     orders_.erase(it);
     return out;
   }
   const Index holder = it->second.holder;
-  take_back(id.value, it->second);
+  take_back(it->second);
   orders_.erase(it);
   pull(holder, now, out);
   return out;
@@ -311,7 +318,7 @@ Outcome Assigner::claim(OrderId id, VolunteerId v, UnixTime now) {
   if (zone_slot(vol, o.building) == nullptr) return refused(Refusal::zone_not_covered);
   if (vol.load >= vol.capacity) return refused(Refusal::at_capacity);
   Outcome out;
-  dequeue(id.value, o);
+  dequeue(o);
   give(id.value, o, vi, now, AssignReason::claimed, std::nullopt, out);
   return out;
 }
@@ -325,7 +332,7 @@ Outcome Assigner::release(OrderId id, VolunteerId v, UnixTime now) {
   if (o.holder != vi) return refused(Refusal::not_yours);
   if (o.state == OrderState::purchased) return refused(Refusal::already_purchased);
   Outcome out;
-  take_back(id.value, o);
+  take_back(o);
   o.released_by = vi;
   place(id.value, o, now, AssignReason::reassigned, v, vi, out);
   pull(vi, now, out);
@@ -345,12 +352,12 @@ Outcome Assigner::force_assign(OrderId id, VolunteerId v, UnixTime now) {
                                .zone_not_covered = zone_slot(vol, o.building) == nullptr,
                                .off_shift = !vol.on_shift};
   if (o.state == OrderState::queued) {
-    dequeue(id.value, o);
+    dequeue(o);
     give(id.value, o, vi, now, AssignReason::coordinator, std::nullopt, out);
     return out;
   }
   const Index previous = o.holder;
-  take_back(id.value, o);
+  take_back(o);
   give(id.value, o, vi, now, AssignReason::coordinator, volunteers_[previous].id, out);
   pull(previous, now, out);
   return out;
@@ -472,7 +479,7 @@ Outcome Assigner::drain_queue(UnixTime now) {
     Order& o = orders_.find(k.id)->second;
     const Index vi = best_candidate(o.building, o.released_by);
     if (vi == kNone) continue;
-    dequeue(k.id, o);
+    dequeue(o);
     give(k.id, o, vi, now, AssignReason::from_queue, std::nullopt, out);
   }
   return out;

@@ -178,10 +178,13 @@ class Assigner {
     auto operator<=>(const OrderKey&) const = default;
   };
 
+  using OrderSet = std::set<OrderKey>;
+  using AgeSet = std::set<std::pair<UnixTime, std::int64_t>>;  // (assigned_at, order id)
+
   struct BuildingState {
     Building name;
-    CandidateSet candidates;     // on-shift volunteers covering it with load < capacity
-    std::set<OrderKey> queue;    // its waiting orders
+    CandidateSet candidates;  // on-shift volunteers covering it with load < capacity
+    OrderSet queue;           // its waiting orders
   };
 
   struct ZoneSlot {
@@ -198,7 +201,7 @@ class Assigner {
     bool on_shift{false};
     bool indexed{false};  // present in the candidate sets of all its zones
     UnixTime last_assigned{0};
-    std::set<OrderKey> orders;  // open orders held
+    OrderSet orders;  // open orders held
   };
 
   struct Order {
@@ -209,6 +212,11 @@ class Assigner {
     Index released_by{kNone};  // never handed straight back to this volunteer
     UnixTime created_at;
     UnixTime assigned_at{0};
+    // Positions in the ordered indexes, so removal never searches a large tree.
+    OrderSet::iterator queue_pos{};      // building queue, while queued
+    OrderSet::iterator queue_all_pos{};  // queue_all_, while queued
+    OrderSet::iterator held_pos{};       // holder's orders, while held
+    AgeSet::iterator awaiting_pos{};     // awaiting_purchase_, while assigned
   };
 
   struct StringHash {
@@ -228,12 +236,14 @@ class Assigner {
   static OrderKey order_key(std::int64_t id, const Order& o);
 
   void enqueue(std::int64_t id, Order& o, Outcome& out);
-  void dequeue(std::int64_t id, const Order& o);
-  // Gives order `id` to volunteer vi, recording the assignment.
+  void dequeue(Order& o);
+  // Gives order `id` to volunteer vi, recording the assignment. reindex_now false: the caller
+  // reindexes vi before anything reads the candidate sets again.
   void give(std::int64_t id, Order& o, Index vi, UnixTime now, AssignReason reason,
-            std::optional<VolunteerId> from, Outcome& out);
-  // Takes order `id` away from its holder (state becomes queued, not yet in a queue).
-  void take_back(std::int64_t id, Order& o);
+            std::optional<VolunteerId> from, Outcome& out, bool reindex_now = true);
+  // Takes the order away from its holder without reindexing the holder: the caller then calls
+  // pull(holder), which reindexes, or the holder is off shift and not indexed anyway.
+  void take_back(Order& o);
   // Gives the order to the best candidate other than `exclude`, or queues it.
   void place(std::int64_t id, Order& o, UnixTime now, AssignReason reason,
              std::optional<VolunteerId> from, Index exclude, Outcome& out);
@@ -247,8 +257,8 @@ class Assigner {
   std::vector<Volunteer> volunteers_;
   std::unordered_map<std::int64_t, Index> volunteer_index_;
   std::unordered_map<std::int64_t, Order> orders_;
-  std::set<OrderKey> queue_all_;
-  std::set<std::pair<UnixTime, std::int64_t>> awaiting_purchase_;  // (assigned_at, order id)
+  OrderSet queue_all_;
+  AgeSet awaiting_purchase_;  // assigned, not purchased
 };
 
 }  // namespace supplybot::handlers
