@@ -35,14 +35,14 @@ encrypt() {  # $1 = message file, $2 = receive id -> base64 on stdout
 }
 
 # 1. Chinese order text inside a full WeChat text message.
-printf '%s' '<xml><ToUserName><![CDATA[gh_7f083739789a]]></ToUserName><FromUserName><![CDATA[oia2TjjewbmiOUlr6X-1crbLOvLw]]></FromUserName><CreateTime>1669600000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[3栋2单元502 白菜2斤 鸡蛋一盒]]></Content><MsgId>23920000000000000001</MsgId></xml>' >chinese.msg
+printf '%s' '<xml><ToUserName><![CDATA[gh_7f083739789a]]></ToUserName><FromUserName><![CDATA[oia2TjjewbmiOUlr6X-1crbLOvLw]]></FromUserName><CreateTime>1669600000</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[3栋2单元502 白菜2斤 鸡蛋一盒]]></Content><MsgId>7172351234567890001</MsgId></xml>' >chinese.msg
 encrypt chinese.msg "$APP_ID" >chinese.b64
 
 # 2. A multi-kilobyte 接龙 list (about 6 KB) so several CBC blocks chain.
 {
   printf '%s' '<xml><ToUserName><![CDATA[gh_7f083739789a]]></ToUserName><FromUserName><![CDATA[oia2TjjewbmiOUlr6X-1crbLOvLw]]></FromUserName><CreateTime>1669600001</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[#接龙 今日团购'
   for i in $(seq 1 150); do printf '\n%d. %d栋%d单元%d 白菜2斤 鸡蛋一盒' "$i" $((i % 12 + 1)) $((i % 3 + 1)) $((100 + i)); done
-  printf '%s' ']]></Content><MsgId>23920000000000000002</MsgId></xml>'
+  printf '%s' ']]></Content><MsgId>7172351234567890002</MsgId></xml>'
 } >large.msg
 encrypt large.msg "$APP_ID" >large.b64
 
