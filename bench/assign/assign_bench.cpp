@@ -219,6 +219,67 @@ void run(const Scenario& s, int repeats) {
               static_cast<double>(peak_rss_kib()) / 1024.0);
 }
 
+// Cost of one volunteer covering many buildings: every load change moves its entry in the
+// candidate set of each building it covers (O(zones log n)). Volunteer 1 covers `zones`
+// buildings; each of those buildings also has 4 one-building volunteers who carry 30 orders
+// (for another building), so volunteer 1 (kept at about 25 orders) is always the one chosen. One step = add_order
+// (assigned to volunteer 1) + complete of one of its orders.
+void run_zone_width(int repeats) {
+  using Clock = std::chrono::steady_clock;
+  std::printf("\n== zone width: one volunteer's load change costs O(zones log n)\n");
+  std::printf("%8s %14s\n", "zones", "ns/add+complete");
+  for (const std::size_t zones : {1, 4, 16, 64, 256, 500}) {
+    double best = 0;
+    for (int r = 0; r < repeats; ++r) {
+      Rng rng{0x2a};
+      Assigner a;
+      std::vector<Building> names;
+      for (std::size_t b = 0; b < zones; ++b) names.push_back(std::to_string(b + 1));
+      std::int64_t next_order = 1;
+      std::int64_t next_volunteer = 2;
+      for (const Building& b : names) {
+        for (int k = 0; k < 4; ++k) {
+          const VolunteerId v{next_volunteer++};
+          a.upsert_volunteer(v, {b}, 100, 0);
+          a.set_on_shift(v, true, 0);
+          // Their orders are for a building outside their zones, so they never get the
+          // same-building preference and lose on load to volunteer 1.
+          for (int i = 0; i < 30; ++i) {
+            a.restore_order(OrderId{next_order++}, "elsewhere", false, 0, v, 0, false);
+          }
+        }
+      }
+      a.upsert_volunteer(VolunteerId{1}, names, 1000, 0);
+      a.set_on_shift(VolunteerId{1}, true, 0);
+      std::vector<std::int64_t> mine;
+      for (int i = 0; i < 25; ++i) {
+        const std::int64_t id = next_order++;
+        a.add_order(OrderId{id}, names[rng.below(zones)], false, 1);
+        mine.push_back(id);
+      }
+      constexpr int kSteps = 20'000;
+      const auto t0 = Clock::now();
+      for (int i = 0; i < kSteps; ++i) {
+        const std::int64_t id = next_order++;
+        const Outcome out = a.add_order(OrderId{id}, names[rng.below(zones)], false, 2 + i);
+        if (out.assigned.empty() || out.assigned[0].volunteer != VolunteerId{1}) {
+          std::fprintf(stderr, "zone width bench: order not given to volunteer 1\n");
+          std::abort();
+        }
+        mine.push_back(id);
+        const std::size_t k = rng.below(mine.size());
+        a.complete(OrderId{mine[k]}, 2 + i);
+        mine[k] = mine.back();
+        mine.pop_back();
+      }
+      const double ns =
+          std::chrono::duration<double, std::nano>(Clock::now() - t0).count() / kSteps;
+      best = r == 0 ? ns : std::min(best, ns);
+    }
+    std::printf("%8zu %14.0f\n", zones, best);
+  }
+}
+
 // Round mode: one split of `orders` orders at the cut-off.
 void run_round(std::size_t orders, int repeats) {
   using Clock = std::chrono::steady_clock;
@@ -256,6 +317,7 @@ void run_round(std::size_t orders, int repeats) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   const std::size_t orders = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 100'000;
   const int repeats = argc > 2 ? std::atoi(argv[2]) : 5;
   {
@@ -294,6 +356,7 @@ int main(int argc, char** argv) {
        .min_zones = 2, .max_zones = 6, .wide_volunteers = 10, .wide_zones = 500,
        .open_target = 40'000},
       repeats);
+  run_zone_width(repeats);
   run_round(10'000, repeats);
   return 0;
 }

@@ -101,15 +101,20 @@ void Assigner::enqueue(std::int64_t id, Order& o, Outcome& out) {
   o.assigned_at = 0;
   // New orders are the youngest, so the end is the usual place: the hint makes it O(1).
   OrderSet& queue = buildings_[o.building].queue;
+  if (queue.empty()) waiting_buildings_.insert(o.building);
   const OrderKey key = order_key(id, o);
   o.queue_pos = queue.emplace_hint(queue.end(), key);
   o.queue_all_pos = queue_all_.emplace_hint(queue_all_.end(), key);
+  if (o.released_by != kNone) ++released_waiting_;
   out.queued.push_back(OrderId{id});
 }
 
 void Assigner::dequeue(Order& o) {
-  buildings_[o.building].queue.erase(o.queue_pos);
+  OrderSet& queue = buildings_[o.building].queue;
+  queue.erase(o.queue_pos);
+  if (queue.empty()) waiting_buildings_.erase(o.building);
   queue_all_.erase(o.queue_all_pos);
+  if (o.released_by != kNone) --released_waiting_;
 }
 
 void Assigner::give(std::int64_t id, Order& o, Index vi, UnixTime now, AssignReason reason,
@@ -162,12 +167,21 @@ void Assigner::pull(Index vi, UnixTime now, Outcome& out) {
   Volunteer& vol = volunteers_[vi];
   while (vol.on_shift && vol.load < vol.capacity && !queue_all_.empty()) {
     std::optional<OrderKey> best;
-    for (const ZoneSlot& slot : vol.zones) {
-      for (const OrderKey& k : buildings_[slot.building].queue) {
-        if (orders_.find(k.id)->second.released_by == vi) continue;
+    auto consider = [&](Index building) {
+      for (const OrderKey& k : buildings_[building].queue) {
+        if (released_waiting_ != 0 && orders_.find(k.id)->second.released_by == vi) continue;
         if (!best || k < *best) best = k;
-        break;
+        return;
       }
+    };
+    // Walk the shorter of the volunteer's zones and the buildings that have a queue, so a
+    // volunteer covering every building does not visit hundreds of empty queues.
+    if (waiting_buildings_.size() < vol.zones.size()) {
+      for (Index b : waiting_buildings_) {
+        if (zone_slot(vol, b) != nullptr) consider(b);
+      }
+    } else {
+      for (const ZoneSlot& slot : vol.zones) consider(slot.building);
     }
     if (!best) break;
     Order& o = orders_.find(best->id)->second;

@@ -258,6 +258,8 @@ class Assigner {
   std::unordered_map<std::int64_t, Index> volunteer_index_;
   std::unordered_map<std::int64_t, Order> orders_;
   OrderSet queue_all_;
+  std::set<Index> waiting_buildings_;  // buildings whose queue is not empty
+  std::size_t released_waiting_{0};    // queued orders that carry released_by
   AgeSet awaiting_purchase_;  // assigned, not purchased
 };
 
