@@ -1,0 +1,189 @@
+#include "handlers/parse/household.hpp"
+
+#include "handlers/parse/normalize.hpp"
+
+namespace supplybot::handlers {
+namespace {
+
+using Text = std::u32string_view;
+
+// Reads a run of ASCII digits at i; returns its length (0 when none).
+std::size_t digits_at(Text t, std::size_t i) {
+  std::size_t n = 0;
+  while (i + n < t.size() && is_digit(t[i + n])) ++n;
+  return n;
+}
+
+bool starts_with(Text t, std::size_t i, Text word) {
+  return t.size() >= i + word.size() && t.substr(i, word.size()) == word;
+}
+
+std::size_t skip_spaces(Text t, std::size_t i) {
+  while (i < t.size() && (is_space(t[i]) || t[i] == U'-' || t[i] == U'_')) ++i;
+  return i;
+}
+
+std::string ascii(Text t) {
+  std::string s;
+  for (char32_t c : t) s.push_back(static_cast<char>(c));
+  return s;
+}
+
+std::string upper(Text t) {
+  std::string s;
+  for (char32_t c : t) s.push_back(static_cast<char>(is_alpha(c) ? c - 32 : c));
+  return s;
+}
+
+// A quantity unit right after a number means the number was a quantity, not a room.
+bool is_unit_char(char32_t c) {
+  return Text(U"斤个盒袋瓶箱把包桶根颗棵条块片只份两克公千升提罐支串扎双套张盘粒枚杯件打元块").find(c) !=
+         Text::npos;
+}
+
+// Building marker after the building number: returns its length, 0 when none.
+std::size_t building_marker(Text t, std::size_t i) {
+  for (Text m : {Text(U"号楼"), Text(U"#楼"), Text(U"栋"), Text(U"幢"), Text(U"座"), Text(U"号"), Text(U"#"),
+                 Text(U"楼")}) {
+    if (starts_with(t, i, m)) return m.size();
+  }
+  return 0;
+}
+
+std::size_t room_suffix(Text t, std::size_t i) {
+  for (Text m : {Text(U"室"), Text(U"号"), Text(U"房")}) {
+    if (starts_with(t, i, m)) return m.size();
+  }
+  return 0;
+}
+
+// Chinese style: <building><marker>[<unit>单元][-]<room>[室]. Building is digits or one letter.
+std::optional<HouseholdMatch> chinese_at(Text t, std::size_t i) {
+  std::size_t b = digits_at(t, i);
+  if (b == 0 && i < t.size() && is_alpha(t[i]) && (i + 1 >= t.size() || !is_alpha(t[i + 1]))) b = 1;
+  if (b == 0 || b > 3) return std::nullopt;
+  std::string building = upper(t.substr(i, b));
+  std::size_t j = i + b;
+  std::size_t m = building_marker(t, j);
+  if (m == 0) return std::nullopt;
+  j = skip_spaces(t, j + m);
+  std::string unit;
+  std::size_t u = digits_at(t, j);
+  if (u > 0 && u <= 2 && starts_with(t, j + u, U"单元")) {
+    unit = ascii(t.substr(j, u));
+    j = skip_spaces(t, j + u + 2);
+  } else if (u > 0 && u <= 2 && j + u < t.size() && t[j + u] == U'-' && digits_at(t, j + u + 1) >= 3) {
+    unit = ascii(t.substr(j, u));  // 3栋2-502
+    j = j + u + 1;
+  }
+  std::size_t r = digits_at(t, j);
+  if (r < 2 || r > 5) return std::nullopt;
+  std::size_t end = j + r;
+  if (end < t.size() && (t[end] == U'.' || is_unit_char(t[end]))) return std::nullopt;
+  std::string room = ascii(t.substr(j, r));
+  end += room_suffix(t, end);
+  HouseholdMatch hm{i, end, building + "-" + (unit.empty() ? "" : unit + "-") + room};
+  return hm;
+}
+
+// Dash style: B-U-R or B-R, with room 3-4 digits.
+std::optional<HouseholdMatch> dash_at(Text t, std::size_t i) {
+  if (i > 0 && (is_alnum(t[i - 1]) || t[i - 1] == U'-' || t[i - 1] == U'.' || t[i - 1] == U':' ||
+                t[i - 1] == U'/' || t[i - 1] == U'#')) {
+    return std::nullopt;
+  }
+  std::size_t b = digits_at(t, i);
+  if (b == 0 || b > 3) return std::nullopt;
+  std::size_t j = i + b;
+  if (j >= t.size() || t[j] != U'-') return std::nullopt;
+  std::size_t u = digits_at(t, j + 1);
+  if (u == 0) return std::nullopt;
+  std::size_t k = j + 1 + u;
+  if (k < t.size() && t[k] == U'-') {
+    std::size_t r = digits_at(t, k + 1);
+    std::size_t end = k + 1 + r;
+    if (u > 2 || r < 3 || r > 4) return std::nullopt;
+    if (end < t.size() && (is_alnum(t[end]) || t[end] == U'-' || t[end] == U'.' || is_unit_char(t[end]))) {
+      return std::nullopt;
+    }
+    end += room_suffix(t, end);
+    return HouseholdMatch{i, end, ascii(t.substr(i, b)) + "-" + ascii(t.substr(j + 1, u)) + "-" +
+                                      ascii(t.substr(k + 1, r))};
+  }
+  if (u < 3 || u > 4) return std::nullopt;
+  if (k < t.size() && (is_alnum(t[k]) || t[k] == U'.' || t[k] == U':' || t[k] == U'/' || is_unit_char(t[k]))) {
+    return std::nullopt;
+  }
+  std::size_t end = k + room_suffix(t, k);
+  return HouseholdMatch{i, end, ascii(t.substr(i, b)) + "-" + ascii(t.substr(j + 1, u))};
+}
+
+// English style: block 3 #05-12, flat 12b, rm 1203, room 1203, apt 5c, unit 7a.
+std::optional<HouseholdMatch> english_at(Text t, std::size_t i) {
+  if (i > 0 && is_alpha(t[i - 1])) return std::nullopt;
+  for (Text kw : {Text(U"block"), Text(U"blk")}) {
+    if (!starts_with(t, i, kw)) continue;
+    std::size_t j = i + kw.size();
+    while (j < t.size() && (is_space(t[j]) || t[j] == U'.')) ++j;
+    std::size_t b = digits_at(t, j);
+    if (b == 0 || b > 4) return std::nullopt;
+    std::size_t bstart = j;
+    j += b;
+    if (j < t.size() && is_alpha(t[j]) && (j + 1 >= t.size() || !is_alpha(t[j + 1]))) ++j;  // block 3a
+    std::string building = upper(t.substr(bstart, j - bstart));
+    std::size_t k = j;
+    while (k < t.size() && (is_space(t[k]) || t[k] == U',')) ++k;
+    if (k < t.size() && t[k] == U'#') {
+      std::size_t f = digits_at(t, k + 1);
+      if (f > 0 && k + 1 + f < t.size() && t[k + 1 + f] == U'-') {
+        std::size_t r = digits_at(t, k + 2 + f);
+        if (r > 0) {
+          std::size_t end = k + 2 + f + r;
+          return HouseholdMatch{i, end, building + "-" + ascii(t.substr(k + 1, f)) + "-" +
+                                            ascii(t.substr(k + 2 + f, r))};
+        }
+      }
+    }
+    return std::nullopt;
+  }
+  for (Text kw : {Text(U"flat"), Text(U"apartment"), Text(U"apt"), Text(U"room"), Text(U"rm"),
+                  Text(U"unit"), Text(U"house")}) {
+    if (!starts_with(t, i, kw)) continue;
+    std::size_t j = i + kw.size();
+    if (j < t.size() && is_alpha(t[j])) continue;
+    while (j < t.size() && (is_space(t[j]) || t[j] == U'.' || t[j] == U'#' || t[j] == U':')) ++j;
+    std::size_t s = j;
+    while (j < t.size() && (is_alnum(t[j]) || (t[j] == U'-' && j + 1 < t.size() && is_alnum(t[j + 1])))) ++j;
+    if (j == s || j - s > 8 || (digits_at(t, s) == 0 && !(is_alpha(t[s]) && s + 1 < j && is_digit(t[s + 1])))) {
+      return std::nullopt;
+    }
+    return HouseholdMatch{i, j, upper(t.substr(s, j - s))};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<HouseholdMatch> find_household(std::u32string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char32_t c = text[i];
+    if (is_digit(c)) {
+      if (i > 0 && (is_digit(text[i - 1]) || text[i - 1] == U'.')) continue;
+      if (auto m = chinese_at(text, i)) return m;
+      if (auto m = dash_at(text, i)) return m;
+      // 502室: a room alone.
+      std::size_t r = digits_at(text, i);
+      if (r >= 3 && r <= 4 && i + r < text.size() && text[i + r] == U'室') {
+        return HouseholdMatch{i, i + r + 1, ascii(text.substr(i, r))};
+      }
+    } else if (is_alpha(c)) {
+      if (auto m = english_at(text, i)) return m;
+      if ((i == 0 || !is_alpha(text[i - 1]))) {
+        if (auto m = chinese_at(text, i)) return m;  // A座1203
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace supplybot::handlers

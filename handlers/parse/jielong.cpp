@@ -1,0 +1,67 @@
+#include "handlers/parse/normalize.hpp"
+#include "handlers/parse/parser.hpp"
+
+namespace supplybot::handlers {
+namespace {
+
+// "12. text", "3、text", "4) text", "5 text": returns the number and where the text starts.
+bool numbered_line(std::u32string_view line, int& number, std::size_t& text_begin) {
+  std::size_t i = 0;
+  while (i < line.size() && is_space(line[i])) ++i;
+  std::size_t d = i;
+  while (i < line.size() && is_digit(line[i]) && i - d < 4) ++i;
+  if (i == d || i - d > 3) return false;
+  std::size_t after = i;
+  if (i < line.size() && (line[i] == U'.' || line[i] == U'、' || line[i] == U')' || line[i] == U':' ||
+                          line[i] == U',')) {
+    ++i;
+  } else if (!(i < line.size() && is_space(line[i]))) {
+    return false;
+  }
+  // "3-2-502" and "5.5斤" are not list numbers.
+  if (i < line.size() && line[after] == U'.' && is_digit(line[i])) return false;
+  while (i < line.size() && is_space(line[i])) ++i;
+  number = 0;
+  for (std::size_t k = d; k < after; ++k) number = number * 10 + static_cast<int>(line[k] - U'0');
+  text_begin = i;
+  return true;
+}
+
+}  // namespace
+
+std::optional<Jielong> parse_jielong(const Parser& parser, std::string_view text) {
+  if (text.size() > Parser::kMaxOrderBytes) return std::nullopt;
+  std::u32string norm = normalize(text);
+  std::u32string_view all = norm;
+  Jielong j;
+  bool header_seen = false;
+  std::size_t pos = 0;
+  while (pos <= all.size()) {
+    std::size_t nl = all.find(U'\n', pos);
+    if (nl == std::u32string_view::npos) nl = all.size();
+    std::u32string_view line = all.substr(pos, nl - pos);
+    pos = nl + 1;
+    int number = 0;
+    std::size_t tb = 0;
+    if (header_seen && numbered_line(line, number, tb)) {
+      std::string entry = to_utf8(line.substr(tb));
+      j.entries.push_back(JielongEntry{number, entry, detail::parse_single(parser, entry)});
+      continue;
+    }
+    if (!header_seen && line.find(U"接龙") != std::u32string_view::npos) {
+      header_seen = true;
+      std::size_t b = 0;
+      while (b < line.size() && (is_space(line[b]) || line[b] == U'#')) ++b;
+      j.header = to_utf8(line.substr(b));
+      continue;
+    }
+    if (header_seen && j.entries.empty() && !line.empty()) {
+      // Description lines under the header (例: 3-2-502 白菜1份) belong to the header.
+      continue;
+    }
+  }
+  if (!header_seen) return std::nullopt;
+  return j;
+}
+
+}  // namespace supplybot::handlers

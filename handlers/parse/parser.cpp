@@ -1,0 +1,1227 @@
+#include "handlers/parse/parser.hpp"
+
+#include "handlers/parse/commands.hpp"
+#include "handlers/parse/household.hpp"
+#include "handlers/parse/normalize.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <utility>
+
+namespace supplybot::handlers {
+
+std::string_view to_string(Intent i) {
+  switch (i) {
+    case Intent::order: return "order";
+    case Intent::cancel: return "cancel";
+    case Intent::modify: return "modify";
+    case Intent::query: return "query";
+    case Intent::chat: return "chat";
+    case Intent::command: return "command";
+  }
+  return "chat";
+}
+
+Parser::Parser(Catalog catalog, std::string bot_username)
+    : catalog_(std::move(catalog)), bot_username_(std::move(bot_username)) {
+  if (!bot_username_.empty() && bot_username_.front() == '@') bot_username_.erase(0, 1);
+  for (auto& c : bot_username_) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
+  }
+}
+
+namespace {
+
+using Text = std::u32string_view;
+
+enum class T : unsigned char { item, number, unit, mult, word, sep, han, ascii, other, prot, ref };
+
+struct Token {
+  T kind;
+  WordKind wk = WordKind::stop;  // for T::word
+  char sep = 0;                  // for T::sep: ',' hard, 'd' 、, 'n' newline, ':' colon
+  bool space = false;            // whitespace before this token
+  bool used = false;             // consumed by an item, a note or a size
+  bool half = false;             // T::number spelled 半
+  bool english = false;          // T::number spelled as an English word
+  std::uint32_t b = 0, e = 0;    // code point span
+  std::int32_t id = -1;          // catalog entry / lexicon entry
+  double value = 0;              // T::number
+};
+
+struct Qty {
+  std::size_t tb = 0, te = 0;  // token span [tb, te)
+  double value = 1;
+  std::string_view unit;
+  char unit_class = 0;
+  bool mult = false;
+  bool vague = false;
+  bool bound = false;
+};
+
+constexpr Text kCnDigits = U"零〇一二两三四五六七八九";
+
+int cn_digit(char32_t c) {
+  switch (c) {
+    case U'零': case U'〇': return 0;
+    case U'一': return 1;
+    case U'二': case U'两': return 2;
+    case U'三': return 3;
+    case U'四': return 4;
+    case U'五': return 5;
+    case U'六': return 6;
+    case U'七': return 7;
+    case U'八': return 8;
+    case U'九': return 9;
+    default: return -1;
+  }
+}
+
+int cn_multiplier(char32_t c) {
+  switch (c) {
+    case U'十': return 10;
+    case U'百': return 100;
+    case U'千': return 1000;
+    case U'万': return 10000;
+    default: return 0;
+  }
+}
+
+bool is_cn_numeral(char32_t c) { return cn_digit(c) >= 0 || cn_multiplier(c) > 0; }
+
+bool starts_with(Text t, std::size_t i, Text w) { return t.size() >= i + w.size() && t.substr(i, w.size()) == w; }
+
+// Chinese numeral at i: 十五, 二十, 一百五, 两千, 三. Returns {length, value}; length 0 if none.
+// A 两 after another digit is the weight unit (二两), not part of the number.
+std::pair<std::size_t, double> cn_number(Text t, std::size_t i, const Lexicon& lex) {
+  std::size_t n = 0;
+  while (i + n < t.size() && n < 12 && is_cn_numeral(t[i + n])) {
+    if (n > 0 && t[i + n] == U'两' && cn_multiplier(t[i + n - 1]) == 0) break;
+    ++n;
+  }
+  if (n == 0) return {0, 0};
+  // Ranges such as 三四个 / 两三斤: take the larger when a unit follows.
+  if (n == 2 && cn_digit(t[i]) > 0 && cn_digit(t[i + 1]) > cn_digit(t[i])) {
+    return {2, cn_digit(t[i + 1])};
+  }
+  if (n >= 2 && t[i] == U'一' && i + 1 < t.size() && t[i + 1] == U'两') return {2, 2};
+  double total = 0, section = 0, cur = 0;
+  int last_mult = 0;
+  bool cur_set = false;
+  std::size_t used = 0;
+  for (; used < n; ++used) {
+    char32_t c = t[i + used];
+    int d = cn_digit(c);
+    if (d >= 0) {
+      if (cur_set && d != 0) break;  // 一五: not a number
+      if (d == 0) {
+        last_mult = 0;
+        continue;
+      }
+      cur = d;
+      cur_set = true;
+      continue;
+    }
+    int m = cn_multiplier(c);
+    if (m == 10000) {
+      total = (section + cur) * 10000;
+      section = 0;
+    } else {
+      section += (cur_set ? cur : 1) * m;
+    }
+    cur = 0;
+    cur_set = false;
+    last_mult = m;
+  }
+  if (cur_set && last_mult >= 100 && used >= 2 && cn_multiplier(t[i + used - 2]) == last_mult) {
+    cur *= last_mult / 10;  // 一百五 = 150, 两千五 = 2500
+  }
+  (void)lex;
+  return {used, total + section + cur};
+}
+
+bool is_hard_sep_char(char32_t c) {
+  return c == U',' || c == U';' || c == U'。' || c == U'!' || c == U'|' || c == U'\n' || c == U'、' ||
+         c == U':' || c == U'(' || c == U')' || c == U'[' || c == U']' || c == U'【' || c == U'】' ||
+         c == U'~' || c == U'/' || c == U'…' || c == U'"' || c == U'“' || c == U'”' || c == U'「' ||
+         c == U'」' || c == U'=' || c == U'>' || c == U'<' || c == U'_' || c == U'\'';
+}
+
+// Notes that run to the end of their segment ("不要香菜" is a requirement, not an order of 香菜).
+bool note_swallows(std::string_view w) {
+  for (std::string_view s : {"不要", "别", "不放", "少放", "多放", "不要太", "别太", "尽量", "最好", "有的话",
+                             "如果有", "没有的话", "没有就", "no ", "without", "not too", "less",
+                             "if possible", "if available", "leave at", "放门口", "放在门口", "挂门上",
+                             "挂门把手", "送到门口"}) {
+    if (w == s) return true;
+  }
+  return false;
+}
+
+// Text right after a number that makes it a time, date, price, age, count of people or floor.
+bool protected_suffix(Text t, std::size_t i, bool arabic) {
+  while (i < t.size() && is_space(t[i])) ++i;
+  if (i >= t.size()) return false;
+  static constexpr Text kSuffixes[] = {
+      U"点钟", U"点半", U":", U"月", U"日", U"年", U"岁", U"度", U"°", U"℃", U"例", U"个人", U"口人",
+      U"人", U"次", U"天", U"周", U"小时", U"分钟", U"分", U"元", U"块钱", U"块一", U"块/", U"毛", U"%",
+      U"楼", U"层", U"栋", U"幢", U"单元", U"室", U"户", U"床", U"位", U"号楼", U"am", U"pm", U"yuan",
+      U"rmb", U"year", U"day", U"hour", U"min", U"people", U"person", U"kid", U"adult", U"case",
+      U"o'clock", U"号", U"届", U"期", U"级", U"楼层", U"块一", U"多人", U"多块", U"名", U"家", U"遍",
+      U"秒", U"w", U"th", U"st", U"nd", U"rd", U"$", U"倍", U"折", U"米"};
+  for (Text s : kSuffixes) {
+    if (starts_with(t, i, s)) {
+      if (is_alpha(s.front())) {
+        std::size_t e = i + s.size();
+        // am/pm/st must end a word (allow plurals: days, hours, people's)
+        while (e < t.size() && is_alpha(t[e]) && e < i + s.size() + 3) ++e;
+        if (e < t.size() && is_alpha(t[e])) continue;
+        if (s == U"w" || s == U"th" || s == U"st" || s == U"nd" || s == U"rd") {
+          if (i + s.size() < t.size() && is_alpha(t[i + s.size()])) continue;
+        }
+      }
+      return true;
+    }
+  }
+  if (arabic && starts_with(t, i, U"点")) return true;
+  return false;
+}
+
+}  // namespace
+
+// One parse of one message: the normalised text, its tokens and what was found. Lives on the
+// stack of Parser::parse, so a Parser stays immutable and concurrent calls share nothing.
+struct ParseRun {
+  const Parser& p;
+  std::u32string text;
+  std::vector<Token> toks;
+  std::vector<Qty> qtys;
+  std::optional<HouseholdMatch> household;
+  Parsed out;
+
+  explicit ParseRun(const Parser& parser) : p(parser) {}
+
+  const LexEntry& lex(const Token& t) const { return p.lexicon_.entry(t.id); }
+  std::string span(std::size_t b, std::size_t e) const { return to_utf8(Text(text).substr(b, e - b)); }
+
+  bool word_is(const Token& t, WordKind k) const { return t.kind == T::word && t.wk == k; }
+
+  // ---- tokenising ------------------------------------------------------------------------------
+
+  void tokenize() {
+    Text t = text;
+    std::size_t i = 0;
+    bool space = false;
+    auto push = [&](Token tok) {
+      tok.space = space;
+      space = false;
+      toks.push_back(tok);
+    };
+    auto boundary_ok = [&](std::size_t b) {
+      return [&t, b](std::size_t e, std::int32_t) {
+        if (is_alpha(t[e - 1]) && e < t.size() && is_alpha(t[e])) return false;
+        (void)b;
+        return true;
+      };
+    };
+    while (i < t.size()) {
+      if (household && i == household->begin) {
+        push(Token{.kind = T::sep, .sep = 'h', .b = static_cast<std::uint32_t>(i),
+                   .e = static_cast<std::uint32_t>(household->end)});
+        i = household->end;
+        continue;
+      }
+      char32_t c = t[i];
+      auto b32 = static_cast<std::uint32_t>(i);
+      if (is_space(c)) {
+        space = true;
+        ++i;
+        continue;
+      }
+      bool word_start = !(is_alpha(c) && i > 0 && is_alpha(t[i - 1]));
+      // A unit directly after a number (or after 来/要: 来个西瓜).
+      if (!toks.empty() && word_start) {
+        const Token& prev = toks.back();
+        bool after_number = prev.kind == T::number && (!space || is_alpha(c) || prev.english);
+        bool after_verb = prev.kind == T::word && prev.wk == WordKind::order_verb && !space && !is_alpha(c);
+        if (after_number || after_verb) {
+          auto m = p.lexicon_.trie().longest(t, i, [&](std::size_t e, std::int32_t v) {
+            if (p.lexicon_.entry(v).kind != WordKind::unit) return false;
+            return !(is_alpha(t[e - 1]) && e < t.size() && is_alpha(t[e]));
+          });
+          if (m.length > 0) {
+            bool ok = after_number;
+            if (after_verb) {
+              auto u = p.lexicon_.entry(m.value).canonical;
+              ok = u == "个" || u == "盒" || u == "袋" || u == "瓶" || u == "箱" || u == "包" || u == "桶" ||
+                   u == "份" || u == "只" || u == "条";
+              // 来个 only when a catalog item or more text follows, never at the end.
+              ok = ok && i + m.length < t.size() && !is_hard_sep_char(t[i + m.length]);
+              if (ok) push(Token{.kind = T::number, .b = b32, .e = b32, .value = 1});
+            }
+            if (ok) {
+              push(Token{.kind = T::unit, .b = b32, .e = static_cast<std::uint32_t>(i + m.length), .id = m.value});
+              i += m.length;
+              continue;
+            }
+          }
+        }
+      }
+      if (c == U'\n') {
+        push(Token{.kind = T::sep, .sep = 'n', .b = b32, .e = b32 + 1});
+        ++i;
+        continue;
+      }
+      if (is_digit(c)) {
+        std::size_t j = i;
+        while (j < t.size() && is_digit(t[j])) ++j;
+        std::size_t int_end = j;
+        if (j + 1 < t.size() && t[j] == U'.' && is_digit(t[j + 1])) {
+          ++j;
+          while (j < t.size() && is_digit(t[j])) ++j;
+        }
+        Token tok{.kind = T::number, .b = b32, .e = static_cast<std::uint32_t>(j)};
+        if (int_end - i >= 6) {
+          tok.kind = T::prot;  // phone numbers, ids, a 10,000-digit line
+        } else {
+          double v = 0;
+          for (std::size_t k = i; k < int_end; ++k) v = v * 10 + (t[k] - U'0');
+          double frac = 0.1;
+          for (std::size_t k = int_end + 1; k < j; ++k, frac /= 10) v += (t[k] - U'0') * frac;
+          tok.value = v;
+        }
+        push(tok);
+        i = j;
+        continue;
+      }
+      if (c == U'#' && i + 1 < t.size() && is_digit(t[i + 1])) {
+        std::size_t j = i + 1;
+        while (j < t.size() && is_digit(t[j])) ++j;
+        push(Token{.kind = T::ref, .b = b32, .e = static_cast<std::uint32_t>(j)});
+        i = j;
+        continue;
+      }
+      if ((c == U'x' || c == U'*' || c == U'×') && word_start) {
+        std::size_t j = i + 1;
+        while (j < t.size() && is_space(t[j])) ++j;
+        bool next_num = j < t.size() && (is_digit(t[j]) || is_cn_numeral(t[j]));
+        bool next_letter = c == U'x' && i + 1 < t.size() && is_alpha(t[i + 1]);
+        if (next_num && !next_letter) {
+          push(Token{.kind = T::mult, .b = b32, .e = b32 + 1});
+          i += 1;
+          continue;
+        }
+        if (!toks.empty() && toks.back().kind == T::number && !space && !next_letter) {
+          ++i;  // "2x milk": the x only repeats the number
+          continue;
+        }
+      }
+      // Catalog vs lexicon: the longer match wins; a tie goes to the catalog unless the lexicon
+      // says the word only contains a catalog spelling.
+      Trie::Match cm, lm;
+      if (word_start) {
+        cm = p.catalog_.trie().longest(t, i, boundary_ok(i));
+        lm = p.lexicon_.trie().longest(t, i, [&](std::size_t e, std::int32_t v) {
+          if (p.lexicon_.entry(v).kind == WordKind::unit) return false;
+          return !(is_alpha(t[e - 1]) && e < t.size() && is_alpha(t[e]));
+        });
+      }
+      if (lm.length > 0 && is_cn_numeral(c) && lm.length < 2) lm = {};
+      // 一点五 is a number, not 一点.
+      if (lm.length > 0 && p.lexicon_.entry(lm.value).kind == WordKind::vague && is_cn_numeral(c) &&
+          i + lm.length < t.size() && is_cn_numeral(t[i + lm.length])) {
+        lm = {};
+      }
+      if (cm.length > 0 && (cm.length > lm.length ||
+                            (cm.length == lm.length && p.lexicon_.entry(lm.value).kind != WordKind::stop))) {
+        push(Token{.kind = T::item, .b = b32, .e = static_cast<std::uint32_t>(i + cm.length), .id = cm.value});
+        i += cm.length;
+        continue;
+      }
+      if (lm.length > 0) {
+        const auto& le = p.lexicon_.entry(lm.value);
+        if (le.kind == WordKind::number) {
+          push(Token{.kind = T::number, .english = true, .b = b32, .e = static_cast<std::uint32_t>(i + lm.length),
+                     .value = le.value});
+        } else {
+          push(Token{.kind = T::word, .wk = le.kind, .b = b32, .e = static_cast<std::uint32_t>(i + lm.length),
+                     .id = lm.value});
+        }
+        i += lm.length;
+        continue;
+      }
+      if (c == U'半') {
+        push(Token{.kind = T::number, .half = true, .b = b32, .e = b32 + 1, .value = 0.5});
+        ++i;
+        continue;
+      }
+      if (is_cn_numeral(c)) {
+        auto [len, v] = cn_number(t, i, p.lexicon_);
+        if (len > 0) {
+          push(Token{.kind = T::number, .b = b32, .e = static_cast<std::uint32_t>(i + len), .value = v});
+          i += len;
+          continue;
+        }
+      }
+      if (is_hard_sep_char(c) || c == U'.' || c == U'-' || c == U'—') {
+        char s = c == U'、' ? 'd' : c == U':' ? ':' : ',';
+        push(Token{.kind = T::sep, .sep = s, .b = b32, .e = b32 + 1});
+        ++i;
+        continue;
+      }
+      if (is_alpha(c)) {
+        std::size_t j = i;
+        while (j < t.size() && (is_alpha(t[j]) || (t[j] == U'\'' && j + 1 < t.size() && is_alpha(t[j + 1])))) ++j;
+        push(Token{.kind = T::ascii, .b = b32, .e = static_cast<std::uint32_t>(j)});
+        i = j;
+        continue;
+      }
+      if (is_han(c)) {
+        push(Token{.kind = T::han, .b = b32, .e = b32 + 1});
+        ++i;
+        continue;
+      }
+      push(Token{.kind = T::other, .b = b32, .e = b32 + 1});
+      ++i;
+    }
+  }
+
+  // Numbers that are times, dates, prices, temperatures, counts of people: not quantities.
+  void protect_numbers() {
+    Text t = text;
+    for (std::size_t k = 0; k < toks.size(); ++k) {
+      Token& tok = toks[k];
+      bool is_num = tok.kind == T::number && tok.e > tok.b;
+      bool is_vague_yidian = tok.kind == T::word && tok.wk == WordKind::vague && t[tok.b] == U'一';
+      if (!is_num && !is_vague_yidian) continue;
+      const Token* prev = k > 0 ? &toks[k - 1] : nullptr;
+      bool protect = false;
+      if (prev && prev->kind == T::word &&
+          (prev->wk == WordKind::measure_ctx || (prev->wk == WordKind::time_word && !tok.english))) {
+        protect = !(k + 1 < toks.size() && toks[k + 1].kind == T::unit) || prev->wk == WordKind::measure_ctx;
+      }
+      if (prev && prev->kind == T::other && (t[prev->b] == U'¥' || t[prev->b] == U'$' || t[prev->b] == U'￥')) {
+        protect = true;
+      }
+      if (is_num && !tok.english && protected_suffix(t, tok.e, is_digit(t[tok.b]))) {
+        // 纸尿裤4号: a size, kept as a note of the item.
+        bool size_hao = t[tok.e] == U'号' && prev && prev->kind == T::item;
+        if (!size_hao) protect = true;
+      }
+      if (is_vague_yidian) {
+        std::size_t e = tok.e;
+        protect = protect || starts_with(t, e, U"钟") || starts_with(t, e, U"半") || starts_with(t, e, U"前") ||
+                  starts_with(t, e, U"后") || starts_with(t, e, U"左右") || starts_with(t, e, U"到") ||
+                  starts_with(t, e, U"送");
+      }
+      // Ranges and dates: 11-28, 3/4; a number glued to letters (b2, 5g network) is a label.
+      if (is_num && !tok.english) {
+        if (tok.e + 1 < t.size() && (t[tok.e] == U'-' || t[tok.e] == U'/') && is_digit(t[tok.e + 1])) {
+          // 1-2斤: keep the upper bound as the quantity.
+          std::size_t j = tok.e + 1;
+          while (j < t.size() && (is_digit(t[j]) || t[j] == U'.')) ++j;
+          if (t[tok.e] == U'-' && j < t.size() && !is_digit(t[j]) && !is_space(t[j]) && k + 2 < toks.size() &&
+              toks[k + 2].kind == T::number && toks[k + 3 < toks.size() ? k + 3 : k + 2].kind == T::unit) {
+            tok.kind = T::prot;
+            continue;
+          }
+          protect = true;
+        }
+        if (tok.b > 0 && (t[tok.b - 1] == U'-' || t[tok.b - 1] == U'/' || t[tok.b - 1] == U':') && tok.b >= 2 &&
+            is_digit(t[tok.b - 2])) {
+          protect = protect || !(k + 1 < toks.size() && toks[k + 1].kind == T::unit && t[tok.b - 1] == U'-');
+        }
+        if (tok.b > 0 && is_alpha(t[tok.b - 1]) && t[tok.b - 1] != U'x') protect = true;
+        if (tok.value > 9999) protect = true;
+      }
+      if (protect) {
+        tok.kind = T::prot;
+        if (k + 1 < toks.size() && toks[k + 1].kind == T::unit) toks[k + 1].kind = T::prot;
+        // 30元一盒 / 5块一斤: the unit price that follows is not a quantity either.
+        std::size_t j = k + 1;
+        while (j < toks.size() && (toks[j].kind == T::han || toks[j].kind == T::word) && j < k + 3) {
+          if (toks[j].kind == T::word && toks[j].wk != WordKind::negation) break;
+          ++j;
+        }
+        if (j < toks.size() && j > k + 1 && toks[j].kind == T::number && toks[j].value == 1 && j + 1 < toks.size() &&
+            toks[j + 1].kind == T::unit) {
+          toks[j].kind = T::prot;
+          toks[j + 1].kind = T::prot;
+        }
+      }
+    }
+  }
+
+  // ---- quantities ------------------------------------------------------------------------------
+
+  bool unit_follows_english_number(std::size_t k) const {
+    // "a"/"one" count only right before a unit, an item, "of" or another word that is an item name.
+    if (k + 1 >= toks.size()) return false;
+    const Token& n = toks[k + 1];
+    return n.kind == T::unit || n.kind == T::item || word_is(n, WordKind::of) ||
+           (n.kind == T::ascii && toks[k].value != 1);
+  }
+
+  void find_quantities() {
+    for (std::size_t k = 0; k < toks.size(); ++k) {
+      Token& tok = toks[k];
+      Qty q;
+      if (tok.kind == T::number) {
+        if (tok.english && !unit_follows_english_number(k)) continue;
+        q.tb = k;
+        q.value = tok.value;
+        std::size_t j = k + 1;
+        if (j < toks.size() && toks[j].kind == T::unit) {
+          const auto& le = lex(toks[j]);
+          q.unit = le.canonical;
+          q.unit_class = le.unit_class;
+          ++j;
+          if (j < toks.size() && toks[j].kind == T::number && toks[j].half && !toks[j].space) {
+            q.value += 0.5;  // 一个半, 一斤半
+            ++j;
+          }
+        } else if (tok.half && j < toks.size() && toks[j].kind == T::number && !toks[j].half) {
+          continue;
+        }
+        q.te = j;
+      } else if (tok.kind == T::mult && k + 1 < toks.size() && toks[k + 1].kind == T::number) {
+        q.tb = k;
+        q.value = toks[k + 1].value;
+        q.mult = true;
+        std::size_t j = k + 2;
+        if (j < toks.size() && toks[j].kind == T::unit) {
+          q.unit = lex(toks[j]).canonical;
+          q.unit_class = lex(toks[j]).unit_class;
+          ++j;
+        }
+        q.te = j;
+      } else if (word_is(tok, WordKind::vague)) {
+        q.tb = k;
+        q.te = k + 1;
+        q.vague = true;
+        if (k + 1 < toks.size() && toks[k + 1].kind == T::unit) {
+          q.unit = lex(toks[k + 1]).canonical;
+          q.te = k + 2;
+        }
+      } else {
+        continue;
+      }
+      if (q.value <= 0 || !std::isfinite(q.value)) continue;
+      qtys.push_back(q);
+      k = q.te - 1;
+    }
+  }
+
+  // Quantity starting at token k / ending at token k, or -1.
+  int qty_starting(std::size_t k) const {
+    for (std::size_t i = 0; i < qtys.size(); ++i) {
+      if (qtys[i].tb == k && !qtys[i].bound) return static_cast<int>(i);
+    }
+    return -1;
+  }
+  int qty_ending(std::size_t k) const {
+    for (std::size_t i = 0; i < qtys.size(); ++i) {
+      if (qtys[i].te == k && !qtys[i].bound) return static_cast<int>(i);
+    }
+    return -1;
+  }
+
+  // Size written next to an item: 5L装, 10斤装, size 4, 42码, 4号. Marks tokens used; returns the note.
+  std::string take_size(std::size_t item_tok) {
+    std::string note;
+    auto mark_qty_used = [&](std::size_t tb, std::size_t te) {
+      for (std::size_t j = tb; j < te; ++j) toks[j].used = true;
+      for (auto& q : qtys) {
+        if (q.tb == tb) q.bound = true;
+      }
+    };
+    // <qty> 装 before or after the item.
+    for (auto& q : qtys) {
+      if (q.bound || q.te >= toks.size()) continue;
+      const Token& after = toks[q.te];
+      if (!(after.kind == T::word && after.wk == WordKind::size_mark && text[after.b] == U'装')) continue;
+      bool near = q.te + 1 == item_tok || q.tb == item_tok + 1 ||
+                  (q.te + 1 < item_tok && item_tok - (q.te + 1) <= 3);
+      if (!near) continue;
+      note = span(toks[q.tb].b, after.e);
+      mark_qty_used(q.tb, q.te + 1);
+      break;
+    }
+    // size 4 / 4号 / 42码 after the item.
+    for (std::size_t j = item_tok + 1; j < toks.size() && j <= item_tok + 4; ++j) {
+      const Token& tk = toks[j];
+      if (tk.kind == T::sep) break;
+      if (word_is(tk, WordKind::size_mark) && text[tk.b] != U'装' && j + 1 < toks.size() &&
+          (toks[j + 1].kind == T::number || toks[j + 1].kind == T::ascii)) {
+        if (!note.empty()) note += " ";
+        note += span(tk.b, toks[j + 1].e);
+        toks[j].used = true;
+        toks[j + 1].used = true;
+        if (toks[j + 1].kind == T::number) mark_qty_used(j + 1, j + 2);
+        break;
+      }
+      if ((tk.kind == T::number || tk.kind == T::ascii) && j + 1 < toks.size() &&
+          word_is(toks[j + 1], WordKind::size_mark) && text[toks[j + 1].b] != U'装') {
+        if (!note.empty()) note += " ";
+        note += span(tk.b, toks[j + 1].e);
+        toks[j].used = true;
+        toks[j + 1].used = true;
+        if (tk.kind == T::number) mark_qty_used(j, j + 1);
+        break;
+      }
+    }
+    return note;
+  }
+
+  bool is_barrier(const Token& t) const {
+    return (t.kind == T::sep && t.sep != ':') || t.kind == T::item;
+  }
+
+  ParsedItem make_item(std::int32_t entry, std::size_t b, std::size_t e) const {
+    ParsedItem it;
+    const auto& ce = p.catalog_.entries()[static_cast<std::size_t>(entry)];
+    it.name = ce.name;
+    it.category = ce.category;
+    it.in_catalog = true;
+    it.text = span(b, e);
+    return it;
+  }
+
+  void apply_qty(ParsedItem& it, Qty& q, bool& explicit_qty) {
+    q.bound = true;
+    for (std::size_t j = q.tb; j < q.te; ++j) toks[j].used = true;
+    if (q.vague) {
+      it.qty = 1;
+      it.unit = std::string(q.unit);
+      if (!it.note.empty()) it.note += " ";
+      it.note += span(toks[q.tb].b, toks[q.tb].e);
+      vague_ = true;
+      explicit_qty = true;
+      return;
+    }
+    if (q.mult && explicit_qty) {
+      it.qty *= q.value;
+    } else {
+      it.qty = q.value;
+      it.unit = std::string(q.unit);
+    }
+    if (q.mult && !q.unit.empty()) it.unit = std::string(q.unit);
+    explicit_qty = true;
+  }
+
+  struct Found {
+    ParsedItem item;
+    std::size_t tok;  // first token of the item name
+    bool explicit_qty = false;
+  };
+  std::vector<Found> found;
+  bool vague_ = false;
+
+  void bind_items() {
+    // 各 / each first: 葱姜蒜各一把, one of each.
+    for (std::size_t k = 0; k < toks.size(); ++k) {
+      if (!word_is(toks[k], WordKind::each)) continue;
+      int qi = qty_starting(k + 1);
+      bool before = false;
+      if (qi < 0 && k > 0) {
+        qi = qty_ending(k);
+        before = true;
+      }
+      if (qi < 0) continue;
+      std::size_t start = before ? qtys[static_cast<std::size_t>(qi)].tb : k;
+      std::vector<std::size_t> group;
+      for (std::size_t j = start; j-- > 0;) {
+        const Token& tk = toks[j];
+        if (tk.kind == T::item) {
+          group.push_back(j);
+        } else if ((tk.kind == T::sep && (tk.sep == 'd' || tk.sep == ',')) || word_is(tk, WordKind::conj) ||
+                   word_is(tk, WordKind::of) || tk.kind == T::other) {
+          continue;
+        } else {
+          break;
+        }
+      }
+      if (group.empty()) continue;
+      Qty& q = qtys[static_cast<std::size_t>(qi)];
+      toks[k].used = true;
+      for (auto it = group.rbegin(); it != group.rend(); ++it) {
+        Found f{make_item(toks[*it].id, toks[*it].b, toks[*it].e), *it};
+        q.bound = false;
+        apply_qty(f.item, q, f.explicit_qty);
+        f.item.text = span(toks[*it].b, toks[std::max(q.te, k + 1) - 1].e);
+        toks[*it].used = true;
+        found.push_back(std::move(f));
+      }
+      q.bound = true;
+    }
+
+    for (std::size_t k = 0; k < toks.size(); ++k) {
+      if (toks[k].kind != T::item || toks[k].used) continue;
+      if (in_note_[k]) continue;
+      Found f{make_item(toks[k].id, toks[k].b, toks[k].e), k};
+      toks[k].used = true;
+      std::string size = take_size(k);
+      // Pre quantity: "2斤白菜", "2 loaves of bread", "一桶金龙鱼花生油" (brand words between).
+      int pre = -1;
+      std::size_t brand_b = k;
+      {
+        std::size_t j = k;
+        if (j > 0 && word_is(toks[j - 1], WordKind::of)) --j;
+        std::size_t steps = 0;
+        while (j > 0 && steps < 4 && (toks[j - 1].kind == T::han || toks[j - 1].kind == T::ascii) &&
+               !toks[j - 1].used) {
+          --j;
+          ++steps;
+        }
+        pre = qty_ending(j);
+        if (pre < 0 && steps > 0) {
+          j = k;
+          if (j > 0 && word_is(toks[j - 1], WordKind::of)) --j;
+          pre = qty_ending(j);
+        } else if (pre >= 0) {
+          brand_b = j;
+        }
+      }
+      // Post quantity: "白菜2斤", "milk x2", "鸡蛋: 2盒", "白菜要2斤".
+      int post = -1;
+      std::size_t after = k + 1;
+      {
+        std::size_t j = k + 1;
+        while (j < toks.size() && (toks[j].used || (toks[j].kind == T::sep && toks[j].sep == ':') ||
+                                   word_is(toks[j], WordKind::order_verb) || word_is(toks[j], WordKind::polite) ||
+                                   word_is(toks[j], WordKind::modify))) {
+          if (toks[j].kind == T::sep && toks[j].sep != ':') break;
+          ++j;
+        }
+        post = qty_starting(j);
+      }
+      Qty* qp = pre >= 0 ? &qtys[static_cast<std::size_t>(pre)] : nullptr;
+      Qty* qn = post >= 0 ? &qtys[static_cast<std::size_t>(post)] : nullptr;
+      auto next_item_wants = [&](const Qty& q) {
+        // The quantity is glued to the next item and that item has none of its own after it.
+        if (q.te >= toks.size()) return false;
+        std::size_t j = q.te;
+        if (j < toks.size() && word_is(toks[j], WordKind::of)) ++j;
+        if (j >= toks.size() || toks[j].kind != T::item) return false;
+        int own = qty_starting(j + 1);
+        if (own >= 0) return false;
+        return true;
+      };
+      if (qp && qn) {
+        if (qn->mult) {
+          apply_qty(f.item, *qp, f.explicit_qty);
+          apply_qty(f.item, *qn, f.explicit_qty);
+        } else if ((qp->unit_class == 'v' || qp->unit_class == 'w') && qn->unit_class == 'c' &&
+                   !next_item_wants(*qn)) {
+          size = span(toks[qp->tb].b, toks[qp->te - 1].e);  // 5L花生油1桶: 5L is the size
+          qp->bound = true;
+          for (std::size_t j = qp->tb; j < qp->te; ++j) toks[j].used = true;
+          apply_qty(f.item, *qn, f.explicit_qty);
+          qp = nullptr;
+        } else {
+          apply_qty(f.item, *qp, f.explicit_qty);
+          qn = nullptr;
+        }
+      } else if (qp) {
+        apply_qty(f.item, *qp, f.explicit_qty);
+      } else if (qn) {
+        bool give_away = next_item_wants(*qn) && toks[qn->tb].space && !toks[qn->te].space;
+        if (!give_away) apply_qty(f.item, *qn, f.explicit_qty);
+        else qn = nullptr;
+      }
+      // A second multiplier after the quantity: 牛奶1箱x2.
+      if (qn && qn->te < toks.size()) {
+        int m = qty_starting(qn->te);
+        if (m >= 0 && qtys[static_cast<std::size_t>(m)].mult) apply_qty(f.item, qtys[static_cast<std::size_t>(m)], f.explicit_qty);
+      }
+      std::size_t b = qp ? toks[qp->tb].b : toks[k].b;
+      std::size_t e = toks[k].e;
+      if (qn) e = toks[qn->te - 1].e;
+      for (std::size_t j = k + 1; j < toks.size() && toks[j].used && toks[j].kind != T::item; ++j) {
+        e = std::max<std::size_t>(e, toks[j].e);
+      }
+      if (qp && brand_b > qp->te) {
+        // Brand words between the quantity and the item.
+        std::size_t bb = qp->te;
+        if (bb < brand_b) {
+          std::string brand = span(toks[bb].b, toks[brand_b - 1].e);
+          for (std::size_t j = bb; j < k; ++j) toks[j].used = true;
+          size = size.empty() ? brand : brand + " " + size;
+        }
+      } else if (!qp) {
+        // Brand or size written before the item with nothing else: 金龙鱼花生油, 5L装花生油.
+        std::size_t j = k;
+        std::size_t steps = 0;
+        while (j > 0 && steps < 4 && toks[j - 1].kind == T::han && !toks[j - 1].used && !toks[j - 1].space &&
+               !toks[j].space) {
+          --j;
+          ++steps;
+        }
+        if (steps >= 2) {
+          std::string brand = span(toks[j].b, toks[k - 1].e);
+          for (std::size_t x = j; x < k; ++x) toks[x].used = true;
+          size = size.empty() ? brand : brand + " " + size;
+          b = std::min<std::size_t>(b, toks[j].b);
+        }
+      }
+      for (std::size_t j = 0; j < toks.size(); ++j) {
+        if (toks[j].used && toks[j].kind == T::word && toks[j].wk == WordKind::size_mark && toks[j].b < b &&
+            j + 1 == k) {
+          b = toks[j].b;
+        }
+      }
+      if (!size.empty()) {
+        f.item.note = f.item.note.empty() ? size : size + " " + f.item.note;
+        for (auto& q : qtys) {
+          if (q.bound && q.tb < k && toks[q.tb].b < b && span(toks[q.tb].b, toks[q.tb].e).size() > 0 &&
+              size.find(span(toks[q.tb].b, toks[q.tb].e)) == 0) {
+            b = toks[q.tb].b;
+          }
+        }
+      }
+      f.item.text = span(b, std::max(e, b));
+      (void)after;
+      found.push_back(std::move(f));
+    }
+  }
+
+  // Goods that are not in the catalog, recognised by a quantity with a unit next to words:
+  // 猫砂2袋, 两袋猫砂, 3 packs of AAA batteries.
+  void bind_unknown(bool order_context) {
+    for (auto& q : qtys) {
+      if (q.bound || q.vague) continue;
+      if (q.unit.empty() && !q.mult && !order_context) continue;
+      auto run_after = [&](std::size_t j, std::size_t& e) {
+        if (j < toks.size() && word_is(toks[j], WordKind::of)) ++j;
+        std::size_t s = j;
+        std::size_t han = 0;
+        while (j < toks.size() && !toks[j].used && (toks[j].kind == T::han || toks[j].kind == T::ascii) &&
+               han < 8 && (j == s || !toks[j].space || toks[j].kind == T::ascii)) {
+          ++han;
+          ++j;
+        }
+        e = j;
+        return s;
+      };
+      auto run_before = [&](std::size_t j, std::size_t& b) {
+        std::size_t e = j;
+        std::size_t han = 0;
+        while (j > 0 && !toks[j - 1].used && (toks[j - 1].kind == T::han || toks[j - 1].kind == T::ascii) &&
+               han < 8 && (j == e || !toks[j].space || toks[j].kind == T::ascii)) {
+          --j;
+          ++han;
+        }
+        b = j;
+        return e;
+      };
+      std::size_t ae = 0, bb = 0;
+      std::size_t as = run_after(q.te, ae);
+      std::size_t be = run_before(q.tb, bb);
+      std::size_t nb, ne;
+      bool pre_style;
+      if (ae > as && (be == bb || q.tb == 0 || toks[q.tb - 1].kind == T::word || toks[q.tb - 1].kind == T::sep)) {
+        nb = as;
+        ne = ae;
+        pre_style = true;
+      } else if (be > bb) {
+        nb = bb;
+        ne = be;
+        pre_style = false;
+      } else {
+        continue;
+      }
+      // Letters-only names must be at least two letters; a lone Han character is too vague.
+      std::size_t cps = toks[ne - 1].e - toks[nb].b;
+      if (cps < 2) continue;
+      std::string name = span(toks[nb].b, toks[ne - 1].e);
+      ParsedItem it;
+      it.name = name;
+      it.in_catalog = false;
+      bool explicit_qty = false;
+      apply_qty(it, q, explicit_qty);
+      std::size_t b = pre_style ? toks[q.tb].b : toks[nb].b;
+      std::size_t e = pre_style ? toks[ne - 1].e : toks[q.te - 1].e;
+      it.text = span(b, e);
+      for (std::size_t j = nb; j < ne; ++j) toks[j].used = true;
+      found.push_back(Found{std::move(it), nb, true});
+    }
+  }
+
+  // ---- notes -------------------------------------------------------------------------------------
+
+  std::vector<bool> in_note_;
+  std::vector<std::string> notes_;
+  std::vector<std::size_t> cancel_in_note_;  // items inside "不要X了"
+  bool note_cancel_ = false;
+
+  void find_notes() {
+    in_note_.assign(toks.size(), false);
+    for (std::size_t k = 0; k < toks.size(); ++k) {
+      if (!word_is(toks[k], WordKind::note)) continue;
+      std::string_view w = lex(toks[k]).canonical;
+      std::size_t e = k + 1;
+      if (note_swallows(w)) {
+        while (e < toks.size() && !(toks[e].kind == T::sep) && !word_is(toks[e], WordKind::polite) &&
+               !word_is(toks[e], WordKind::thanks) && !word_is(toks[e], WordKind::conj) &&
+               !(toks[e].kind == T::number && e > k + 1)) {
+          ++e;
+        }
+        // "不要鸡蛋了": a cancel, not a requirement.
+        bool ends_le = e < toks.size() && word_is(toks[e], WordKind::polite) && text[toks[e].b] == U'了';
+        if (w == "不要" && (ends_le || e == k + 1 || (e < toks.size() && word_is(toks[e], WordKind::cancel)))) {
+          note_cancel_ = true;
+          for (std::size_t j = k + 1; j < e; ++j) {
+            if (toks[j].kind == T::item) cancel_in_note_.push_back(j);
+          }
+          toks[k].used = true;
+          continue;
+        }
+      } else {
+        // An adjective note sticks to the item right after it: "low-salt soy sauce".
+      }
+      std::size_t last = e - 1;
+      for (std::size_t j = k; j < e; ++j) {
+        in_note_[j] = true;
+        toks[j].used = true;
+      }
+      if (e > k + 1 && toks[e - 1].kind == T::number) last = e - 1;
+      notes_.push_back(span(toks[k].b, toks[last].e));
+    }
+  }
+
+  // ---- commands ----------------------------------------------------------------------------------
+
+  static bool looks_like_ref(std::string_view a) {
+    if (!a.empty() && a.front() == '#') a.remove_prefix(1);
+    if (a.empty() || a.size() > 9) return false;
+    return std::all_of(a.begin(), a.end(), [](char c) { return c >= '0' && c <= '9'; });
+  }
+
+  static std::vector<std::string> split_args(std::string_view rest) {
+    std::vector<std::string> args;
+    std::size_t i = 0;
+    while (i < rest.size()) {
+      while (i < rest.size() && (rest[i] == ' ' || rest[i] == '\n' || rest[i] == ',')) ++i;
+      std::size_t s = i;
+      while (i < rest.size() && rest[i] != ' ' && rest[i] != '\n' && rest[i] != ',') ++i;
+      if (i > s) args.emplace_back(rest.substr(s, i - s));
+    }
+    return args;
+  }
+
+  bool only_thanks(Text rest) const {
+    std::size_t i = 0;
+    while (i < rest.size()) {
+      char32_t c = rest[i];
+      if (is_space(c) || c == U'\n' || is_hard_sep_char(c) || c == U'.' || c == U'?' || c == U'!' ||
+          (!is_han(c) && !is_alnum(c))) {
+        ++i;
+        continue;
+      }
+      auto m = p.lexicon_.trie().longest(rest, i);
+      if (m.length == 0) return false;
+      auto k = p.lexicon_.entry(m.value).kind;
+      if (k != WordKind::thanks && k != WordKind::polite) return false;
+      i += m.length;
+    }
+    return true;
+  }
+
+  bool try_command() {
+    Text t = text;
+    std::size_t s = 0;
+    while (s < t.size() && (is_space(t[s]) || t[s] == U'\n')) ++s;
+    if (s >= t.size()) return false;
+    if (t[s] == U'/') {
+      std::size_t j = s + 1;
+      while (j < t.size() && (is_alnum(t[j]) || t[j] == U'_' || is_han(t[j]))) ++j;
+      if (j == s + 1) return false;
+      std::string name = span(s + 1, j);
+      if (j < t.size() && t[j] == U'@') {
+        std::size_t k = j + 1;
+        while (k < t.size() && (is_alnum(t[k]) || t[k] == U'_')) ++k;
+        std::string bot = span(j + 1, k);
+        j = k;
+        if (!p.bot_username_.empty() && bot != p.bot_username_) {
+          out.intent = Intent::chat;  // a command for another bot
+          out.confidence = 0.95;
+          return true;
+        }
+      }
+      auto canon = find_command(name);
+      out.intent = Intent::command;
+      out.command = canon.empty() ? name : std::string(canon);
+      out.known_command = !canon.empty();
+      out.args = split_args(span(j, t.size()));
+      out.confidence = canon.empty() ? 0.6 : 1.0;
+      if (out.command == "cancel" && !out.args.empty() && looks_like_ref(out.args.front())) {
+        out.order_ref = out.args.front().front() == '#' ? out.args.front().substr(1) : out.args.front();
+      }
+      return true;
+    }
+    // A command word at the start of the message: 我的任务, 已送达 12, help, claim 12.
+    std::size_t best_len = 0;
+    const CommandSpec* best = nullptr;
+    for (const auto& spec : command_table()) {
+      for (auto w : spec.words) {
+        auto wn = normalize(w);
+        if (wn.size() <= best_len || !starts_with(t, s, wn)) continue;
+        std::size_t e = s + wn.size();
+        if (is_alpha(wn.back()) && e < t.size() && is_alpha(t[e])) continue;
+        best_len = wn.size();
+        best = &spec;
+      }
+    }
+    if (!best) return false;
+    std::size_t e = s + best_len;
+    Text rest = t.substr(e);
+    std::size_t r = 0;
+    while (r < rest.size() && (is_space(rest[r]) || rest[r] == U':' || rest[r] == U',')) ++r;
+    Text args_text = rest.substr(r);
+    std::string args_utf8 = to_utf8(args_text);
+    auto args = split_args(args_utf8);
+    bool ok = false;
+    if (best->name == "cancel") {
+      std::string a = args.empty() ? std::string() : args.front();
+      if (a.rfind("订单", 0) == 0) a = a.substr(std::string_view("订单").size());
+      ok = looks_like_ref(a) && args.size() <= 2;
+      if (ok) {
+        out.order_ref = a.front() == '#' ? a.substr(1) : a;
+        args.front() = "#" + *out.order_ref;
+      }
+    } else if (args_text.empty() || only_thanks(rest)) {
+      ok = true;
+      args.clear();
+    } else if (best->free_args && r > 0) {
+      ok = true;
+    } else {
+      bool separated = r > 0 || is_digit(rest.front()) || rest.front() == U'#' || rest.front() == U'@';
+      ok = separated && !args.empty() && std::all_of(args.begin(), args.end(), [](const std::string& a) {
+             return a.find_first_of("0123456789#@") != std::string::npos;
+           });
+    }
+    if (!ok) return false;
+    out.intent = Intent::command;
+    out.command = std::string(best->name);
+    out.known_command = true;
+    out.args = std::move(args);
+    out.confidence = 0.95;
+    return true;
+  }
+
+  // ---- decision ----------------------------------------------------------------------------------
+
+  void run() {
+    if (try_command()) return;
+    household = find_household(text);
+    tokenize();
+    protect_numbers();
+    find_quantities();
+    find_notes();
+
+    bool has_household = household.has_value();
+    bool has_verb = false, has_cancel = false, has_modify = false, has_query = false, has_question = false;
+    bool has_notice = false, has_thanks = false, has_received = false, has_negation = false;
+    bool has_urgent = false, same_prev = false, same_yesterday = false;
+    std::size_t n_items = 0;
+    for (const auto& tk : toks) {
+      if (tk.kind == T::item) ++n_items;
+      if (tk.kind == T::ref && !out.order_ref) out.order_ref = span(tk.b + 1, tk.e);
+      if (tk.kind != T::word) continue;
+      switch (tk.wk) {
+        case WordKind::order_verb: has_verb = true; break;
+        case WordKind::cancel: has_cancel = true; break;
+        case WordKind::modify: has_modify = true; break;
+        case WordKind::query: has_query = true; break;
+        case WordKind::question: has_question = true; break;
+        case WordKind::notice: has_notice = true; break;
+        case WordKind::thanks: has_thanks = true; break;
+        case WordKind::received: has_received = true; break;
+        case WordKind::negation: has_negation = true; break;
+        case WordKind::urgent: has_urgent = true; break;
+        case WordKind::same_prev: same_prev = true; break;
+        case WordKind::same_yesterday: same_yesterday = true; break;
+        default: break;
+      }
+    }
+    if (note_cancel_) has_cancel = true;
+    if (has_household) out.household = household->canonical;
+
+    bind_items();
+    bool order_context = has_verb || has_household || !found.empty();
+    bind_unknown(order_context);
+    std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) { return a.tok < b.tok; });
+
+    std::size_t with_qty = 0, unknown = 0;
+    for (const auto& f : found) {
+      if (f.explicit_qty) ++with_qty;
+      if (!f.item.in_catalog) ++unknown;
+    }
+    // Residue: what no rule explained.
+    std::size_t content = 0, residue = 0;
+    std::string unclear;
+    for (std::size_t k = 0; k < toks.size(); ++k) {
+      const Token& tk = toks[k];
+      std::size_t len = tk.e - tk.b;
+      if (tk.kind == T::sep) continue;
+      content += len;
+      bool leftover = !tk.used && (tk.kind == T::han || tk.kind == T::ascii ||
+                                   (tk.kind == T::number && !tk.english) || tk.kind == T::unit);
+      if (leftover) {
+        residue += len;
+        if (unclear.size() < 200) {
+          if (!unclear.empty() && (k == 0 || toks[k - 1].used || toks[k - 1].kind == T::sep || tk.space)) unclear += " ";
+          unclear += span(tk.b, tk.e);
+        }
+      }
+    }
+    double residue_ratio = content == 0 ? 0 : static_cast<double>(residue) / static_cast<double>(content);
+
+    for (const auto& f : found) {
+      if (f.item.in_catalog) {
+        int idx = p.catalog_.find(f.item.name);
+        if (idx >= 0 && p.catalog_.entries()[static_cast<std::size_t>(idx)].urgent) has_urgent = true;
+      }
+    }
+    out.urgent = has_urgent;
+    if (!notes_.empty()) {
+      std::string n;
+      for (const auto& s : notes_) {
+        if (!n.empty()) n += "; ";
+        n += s;
+      }
+      out.notes = n;
+    }
+
+    auto take_items = [&] {
+      for (auto& f : found) out.items.push_back(std::move(f.item));
+    };
+    auto conf = [&](double base) {
+      double c = base * (1.0 - 0.7 * residue_ratio);
+      return std::clamp(c, 0.05, 1.0);
+    };
+
+    // Broadcasts and notices are never orders, whatever goods they mention.
+    if (has_notice && !(has_household && with_qty > 0)) {
+      out.intent = Intent::chat;
+      out.confidence = 0.9;
+      return;
+    }
+    if (same_prev || same_yesterday) {
+      out.intent = Intent::order;
+      out.same_as_previous = same_prev;
+      out.same_as_yesterday = same_yesterday;
+      take_items();
+      out.confidence = conf(0.9);
+      out.unclear = unclear;
+      return;
+    }
+    if (has_cancel && !has_modify) {
+      out.intent = Intent::cancel;
+      for (auto& f : found) out.items.push_back(std::move(f.item));
+      for (std::size_t j : cancel_in_note_) out.items.push_back(make_item(toks[j].id, toks[j].b, toks[j].e));
+      out.notes.reset();
+      out.confidence = conf(0.9);
+      return;
+    }
+    if (has_modify && (!found.empty() || !qtys.empty())) {
+      out.intent = Intent::modify;
+      take_items();
+      if (out.items.empty()) {
+        for (auto& q : qtys) {
+          if (q.bound || q.vague) continue;
+          ParsedItem it;
+          it.qty = q.value;
+          it.unit = std::string(q.unit);
+          it.text = span(toks[q.tb].b, toks[q.te - 1].e);
+          out.items.push_back(std::move(it));
+          break;
+        }
+      }
+      out.confidence = conf(0.85);
+      return;
+    }
+    if (has_query || (has_question && with_qty == 0)) {
+      if (has_query || n_items > 0 || has_household) {
+        out.intent = Intent::query;
+        out.confidence = conf(0.85);
+      } else {
+        out.intent = Intent::chat;
+        out.confidence = 0.7;
+      }
+      if (with_qty > 0 && has_verb) {
+        // "能帮我买两盒鸡蛋吗?": a request phrased as a question.
+        out.intent = Intent::order;
+        take_items();
+        out.confidence = conf(0.75);
+      }
+      return;
+    }
+    if ((has_received || has_negation) && with_qty == 0) {
+      out.intent = Intent::chat;
+      out.confidence = 0.85;
+      return;
+    }
+    bool order = false;
+    if (with_qty > 0) {
+      order = true;
+    } else if (!found.empty()) {
+      // Goods named without quantities: an order only when the message is about ordering.
+      order = has_verb || has_household || residue_ratio < 0.15;
+      if (has_thanks && !has_verb && !has_household) order = false;
+    }
+    if (!order) {
+      out.intent = Intent::chat;
+      out.confidence = found.empty() ? 0.9 : 0.6;
+      return;
+    }
+    out.intent = Intent::order;
+    double base = 0.98;
+    for (const auto& f : found) {
+      if (!f.item.in_catalog) base *= 0.88;
+      if (!f.explicit_qty) base *= 0.9;
+    }
+    if (vague_) base *= 0.85;
+    if (has_question) base *= 0.8;
+    out.confidence = conf(base);
+    out.unclear = unclear;
+    take_items();
+  }
+};
+
+namespace detail {
+
+// Parser::parse without the 接龙 check: one resident's own words.
+Parsed parse_single(const Parser& parser, std::string_view text) {
+  ParseRun run(parser);
+  if (text.size() > Parser::kMaxOrderBytes) {
+    run.out.intent = Intent::chat;
+    run.out.confidence = 0.1;
+    run.out.unclear = "message too long";
+    return run.out;
+  }
+  run.text.reserve(text.size());
+  normalize_append(text, run.text);
+  run.run();
+  return std::move(run.out);
+}
+
+}  // namespace detail
+
+Parsed Parser::parse(std::string_view text) const {
+  // A 接龙 list: from one message alone, the last entry is the new order.
+  if (text.size() <= kMaxOrderBytes && (text.find("接龙") != std::string_view::npos ||
+                                        text.find("接龍") != std::string_view::npos)) {
+    if (auto j = parse_jielong(*this, text)) {
+      if (!j->entries.empty()) return j->entries.back().parsed;
+      Parsed chat;
+      chat.intent = Intent::chat;
+      chat.confidence = 0.9;
+      return chat;
+    }
+  }
+  return detail::parse_single(*this, text);
+}
+
+}  // namespace supplybot::handlers
