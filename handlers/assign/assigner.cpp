@@ -104,7 +104,7 @@ void Assigner::enqueue(std::int64_t id, Order& o, Outcome& out) {
   if (queue.empty()) waiting_buildings_.insert(o.building);
   const OrderKey key = order_key(id, o);
   o.queue_pos = queue.emplace_hint(queue.end(), key);
-  o.queue_all_pos = queue_all_.emplace_hint(queue_all_.end(), key);
+  ++queued_;
   if (o.released_by != kNone) ++released_waiting_;
   out.queued.push_back(OrderId{id});
 }
@@ -113,7 +113,7 @@ void Assigner::dequeue(Order& o) {
   OrderSet& queue = buildings_[o.building].queue;
   queue.erase(o.queue_pos);
   if (queue.empty()) waiting_buildings_.erase(o.building);
-  queue_all_.erase(o.queue_all_pos);
+  --queued_;
   if (o.released_by != kNone) --released_waiting_;
 }
 
@@ -165,7 +165,7 @@ void Assigner::pull(Index vi, UnixTime now, Outcome& out) {
   // The candidate sets are brought up to date once, at the end: nothing reads this
   // volunteer's entries in between.
   Volunteer& vol = volunteers_[vi];
-  while (vol.on_shift && vol.load < vol.capacity && !queue_all_.empty()) {
+  while (vol.on_shift && vol.load < vol.capacity && queued_ != 0) {
     std::optional<OrderKey> best;
     auto consider = [&](Index building) {
       for (const OrderKey& k : buildings_[building].queue) {
@@ -488,7 +488,7 @@ Outcome Assigner::restore_order(OrderId id, std::string_view building, bool urge
 
 Outcome Assigner::drain_queue(UnixTime now) {
   Outcome out;
-  const std::vector<OrderKey> waiting(queue_all_.begin(), queue_all_.end());
+  const std::vector<OrderKey> waiting = queued_keys();
   for (const OrderKey& k : waiting) {
     Order& o = orders_.find(k.id)->second;
     const Index vi = best_candidate(o.building, o.released_by);
@@ -499,12 +499,37 @@ Outcome Assigner::drain_queue(UnixTime now) {
   return out;
 }
 
-// --- queries --------------------------------------------------------------------------------
+// --- queries ---------------------------------------------------------------------------
+
+std::vector<Assigner::OrderKey> Assigner::queued_keys() const {
+  // A k-way merge of the building queues. Listing the queue is rare (a coordinator asks, or
+  // once at start), so no global index is kept up to date on every order for it.
+  using Range = std::pair<OrderSet::const_iterator, OrderSet::const_iterator>;
+  std::vector<Range> heads;
+  heads.reserve(waiting_buildings_.size());
+  for (Index b : waiting_buildings_) {
+    heads.emplace_back(buildings_[b].queue.begin(), buildings_[b].queue.end());
+  }
+  auto later = [](const Range& x, const Range& y) { return *y.first < *x.first; };
+  std::make_heap(heads.begin(), heads.end(), later);
+  std::vector<OrderKey> keys;
+  keys.reserve(queued_);
+  while (!heads.empty()) {
+    std::pop_heap(heads.begin(), heads.end(), later);
+    Range& r = heads.back();
+    keys.push_back(*r.first);
+    if (++r.first == r.second) {
+      heads.pop_back();
+    } else {
+      std::push_heap(heads.begin(), heads.end(), later);
+    }
+  }
+  return keys;
+}-----
 
 std::vector<OrderView> Assigner::queue() const {
   std::vector<OrderView> result;
-  result.reserve(queue_all_.size());
-  for (const OrderKey& k : queue_all_) result.push_back(view(k.id, orders_.find(k.id)->second));
+  for (const OrderKey& k : queued_keys()) result.push_back(view(k.id, orders_.find(k.id)->second));
   return result;
 }
 

@@ -143,8 +143,9 @@ class Assigner {
   Outcome drain_queue(UnixTime now);
 
   // --- queries ----------------------------------------------------------------------------
-  std::vector<OrderView> queue() const;  // urgent first, then oldest, then lowest id
-  std::size_t queue_size() const { return queue_all_.size(); }
+  // Urgent first, then oldest, then lowest id. O(q log b): a merge of the b building queues.
+  std::vector<OrderView> queue() const;
+  std::size_t queue_size() const { return queued_; }
   std::size_t open_orders() const { return orders_.size(); }
   std::int32_t load(VolunteerId v) const;  // 0 for an unknown volunteer
   std::optional<VolunteerView> volunteer(VolunteerId v) const;
@@ -214,7 +215,6 @@ class Assigner {
     UnixTime assigned_at{0};
     // Positions in the ordered indexes, so removal never searches a large tree.
     OrderSet::iterator queue_pos{};      // building queue, while queued
-    OrderSet::iterator queue_all_pos{};  // queue_all_, while queued
     OrderSet::iterator held_pos{};       // holder's orders, while held
     AgeSet::iterator awaiting_pos{};     // awaiting_purchase_, while assigned
   };
@@ -251,13 +251,14 @@ class Assigner {
   void pull(Index vi, UnixTime now, Outcome& out);
   void set_zones(Index vi, std::vector<Building> zones);
   OrderView view(std::int64_t id, const Order& o) const;
+  std::vector<OrderKey> queued_keys() const;  // every waiting order, in queue order
 
   std::deque<BuildingState> buildings_;  // deque: CandidateSet iterators stay valid on growth
   std::unordered_map<std::string, Index, StringHash, std::equal_to<>> building_index_;
   std::vector<Volunteer> volunteers_;
   std::unordered_map<std::int64_t, Index> volunteer_index_;
   std::unordered_map<std::int64_t, Order> orders_;
-  OrderSet queue_all_;
+  std::size_t queued_{0};              // orders in all building queues
   std::set<Index> waiting_buildings_;  // buildings whose queue is not empty
   std::size_t released_waiting_{0};    // queued orders that carry released_by
   AgeSet awaiting_purchase_;  // assigned, not purchased
