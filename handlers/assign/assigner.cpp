@@ -525,7 +525,7 @@ std::vector<Assigner::OrderKey> Assigner::queued_keys() const {
     }
   }
   return keys;
-}-----
+}
 
 std::vector<OrderView> Assigner::queue() const {
   std::vector<OrderView> result;
