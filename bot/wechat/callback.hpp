@@ -36,8 +36,8 @@ inline constexpr std::string_view kAckBody = "success";
 // WeChat gives up after 5 s and retries (three times in all). Answer by this point, with the
 // passive reply if the engine has one, else kAckBody (and send the reply through the outbox).
 inline constexpr std::chrono::milliseconds kReplyDeadline{4500};
-// Passive text replies longer than this are cut or refused by the clients; send those through
-// the outbox instead.
+// WeCom robot text is limited to 2048 bytes; supplybot keeps every passive reply under that and
+// sends longer ones through the outbox. encode_reply() itself does not cut.
 inline constexpr std::size_t kMaxPassiveReplyBytes = 2048;
 // Content types for the bodies returned below.
 inline constexpr std::string_view kTextContentType = "text/plain; charset=utf-8";
