@@ -132,15 +132,16 @@ void normalize_append(std::string_view utf8, std::u32string& out) {
       out.push_back(to_simplified(c));
     } else if (c >= 0xFF01 && c <= 0xFF5E) {
       push_folded(out, c - 0xFEE0);  // full-width ASCII, the common NFKC case, without a lookup
-    } else if (c == 0x3001 || c == 0x3002 || c == 0xD7 || (c >= 0x2460 && c <= 0x2473)) {
-      // 、 。 × stay themselves; circled numbers ①.. become digits (NFKC) below.
-      if (c >= 0x2460) {
-        auto n = c - 0x2460 + 1;
-        if (n >= 10) out.push_back(U'0' + n / 10);
-        out.push_back(U'0' + n % 10);
-      } else {
-        out.push_back(c);
-      }
+    } else if (c == 0x3001 || c == 0x3002 || c == 0xD7) {
+      out.push_back(c);  // 、 。 × stay themselves
+    } else if (c >= 0x2460 && c <= 0x2473) {
+      // Circled numbers (①) number list entries: "1." keeps them apart from the text after them.
+      auto n = c - 0x2460 + 1;
+      if (n >= 10) out.push_back(U'0' + n / 10);
+      out.push_back(U'0' + n % 10);
+      out.push_back(U'.');
+    } else if (c == 0x2716 || c == 0x2715 || c == 0x2A2F) {
+      out.push_back(0xD7);  // ✖ ✕ ⨯: multiplication signs as ×
     } else {
       // Everything else goes through utf8proc's NFKC decomposition with case folding, one code
       // point at a time into a stack buffer (no allocation); combining marks are dropped.

@@ -88,7 +88,7 @@ int cn_multiplier(char32_t c) {
   }
 }
 
-bool is_cn_numeral(char32_t c) { return cn_digit(c) >= 0 || cn_multiplier(c) > 0; }
+bool is_cn_numeral(char32_t c) { return cn_digit(c) >= 0 || cn_multiplier(c) > 0 || c == U'廿' || c == U'卅'; }
 
 bool starts_with(Text t, std::size_t i, Text w) { return t.size() >= i + w.size() && t.substr(i, w.size()) == w; }
 
@@ -121,6 +121,13 @@ std::pair<std::size_t, double> cn_number(Text t, std::size_t i, const Lexicon& l
       }
       cur = d;
       cur_set = true;
+      continue;
+    }
+    if (c == U'廿' || c == U'卅') {
+      section += c == U'廿' ? 20 : 30;
+      cur = 0;
+      cur_set = false;
+      last_mult = 10;
       continue;
     }
     int m = cn_multiplier(c);
@@ -167,7 +174,7 @@ bool protected_suffix(Text t, std::size_t i, bool arabic) {
       U"点钟", U"点半", U":", U"月", U"日", U"年", U"岁", U"度", U"°", U"℃", U"例", U"个人", U"口人",
       U"人", U"次", U"天", U"周", U"小时", U"分钟", U"分", U"元", U"块钱", U"块一", U"块/", U"毛", U"%",
       U"楼", U"层", U"栋", U"幢", U"单元", U"室", U"户", U"床", U"位", U"号楼", U"am", U"pm", U"yuan",
-      U"rmb", U"year", U"day", U"hour", U"min", U"people", U"person", U"kid", U"adult", U"case",
+      U"rmb", U"year", U"day", U"hour", U"min", U"people", U"person", U"kid", U"adult",
       U"o'clock", U"号", U"届", U"期", U"级", U"楼层", U"块一", U"多人", U"多块", U"名", U"家", U"遍",
       U"秒", U"w", U"th", U"st", U"nd", U"rd", U"$", U"倍", U"折", U"米"};
   for (Text s : kSuffixes) {
@@ -243,7 +250,8 @@ struct ParseRun {
       // A unit directly after a number (or after 来/要: 来个西瓜).
       if (!toks.empty() && word_start) {
         const Token& prev = toks.back();
-        bool after_number = prev.kind == T::number && (!space || is_alpha(c) || prev.english);
+        bool after_number = prev.kind == T::number &&
+                            (!space || is_alpha(c) || prev.english || is_digit(text[prev.e - 1]));
         bool after_verb = prev.kind == T::word && prev.wk == WordKind::order_verb && !space && !is_alpha(c);
         if (after_number || after_verb) {
           auto m = p.lexicon_.trie().longest(t, i, [&](std::size_t e, std::int32_t v) {
@@ -272,6 +280,17 @@ struct ParseRun {
         push(Token{.kind = T::sep, .sep = 'n', .b = b32, .e = b32 + 1});
         ++i;
         continue;
+      }
+      if (is_digit(c) && word_start) {
+        // 84消毒液, 5号电池: a catalog name that starts with digits.
+        std::size_t run = 0;
+        while (i + run < t.size() && is_digit(t[i + run])) ++run;
+        auto cm = p.catalog_.trie().longest(t, i, boundary_ok(i));
+        if (cm.length > run) {
+          push(Token{.kind = T::item, .b = b32, .e = static_cast<std::uint32_t>(i + cm.length), .id = cm.value});
+          i += cm.length;
+          continue;
+        }
       }
       if (is_digit(c)) {
         std::size_t j = i;
@@ -404,6 +423,7 @@ struct ParseRun {
       if (prev && prev->kind == T::other && (t[prev->b] == U'¥' || t[prev->b] == U'$' || t[prev->b] == U'￥')) {
         protect = true;
       }
+      if (is_num && tok.value >= 20 && starts_with(t, tok.e, U"块")) protect = true;  // 花了200块
       if (is_num && !tok.english && protected_suffix(t, tok.e, is_digit(t[tok.b]))) {
         // 纸尿裤4号: a size, kept as a note of the item.
         bool size_hao = t[tok.e] == U'号' && prev && prev->kind == T::item;
@@ -432,7 +452,7 @@ struct ParseRun {
             is_digit(t[tok.b - 2])) {
           protect = protect || !(k + 1 < toks.size() && toks[k + 1].kind == T::unit && t[tok.b - 1] == U'-');
         }
-        if (tok.b > 0 && is_alpha(t[tok.b - 1]) && t[tok.b - 1] != U'x') protect = true;
+        if (tok.b > 0 && is_alpha(t[tok.b - 1]) && t[tok.b - 1] != U'x' && is_digit(t[tok.b])) protect = true;
         if (tok.value > 9999) protect = true;
       }
       if (protect) {
@@ -547,6 +567,18 @@ struct ParseRun {
       note = span(toks[q.tb].b, after.e);
       mark_qty_used(q.tb, q.te + 1);
       break;
+    }
+    // 拉拉裤XL: a clothing size right after the item.
+    if (item_tok + 1 < toks.size() && toks[item_tok + 1].kind == T::ascii) {
+      std::string w = span(toks[item_tok + 1].b, toks[item_tok + 1].e);
+      for (std::string_view sz : {"xs", "s", "m", "l", "xl", "xxl", "xxxl", "nb"}) {
+        if (w == sz) {
+          note = w;
+          for (auto& ch : note) ch = static_cast<char>(ch - 32);
+          toks[item_tok + 1].used = true;
+          break;
+        }
+      }
     }
     // size 4 / 4号 / 42码 after the item.
     for (std::size_t j = item_tok + 1; j < toks.size() && j <= item_tok + 4; ++j) {
@@ -690,7 +722,7 @@ struct ParseRun {
         std::size_t j = k + 1;
         while (j < toks.size() && (toks[j].used || (toks[j].kind == T::sep && toks[j].sep == ':') ||
                                    word_is(toks[j], WordKind::order_verb) || word_is(toks[j], WordKind::polite) ||
-                                   word_is(toks[j], WordKind::modify))) {
+                                   word_is(toks[j], WordKind::modify) || word_is(toks[j], WordKind::stop))) {
           if (toks[j].kind == T::sep && toks[j].sep != ':') break;
           ++j;
         }
@@ -725,6 +757,15 @@ struct ParseRun {
         }
       } else if (qp) {
         apply_qty(f.item, *qp, f.explicit_qty);
+      } else if (qn && (qn->unit_class == 'v' || qn->unit_class == 'w') && qty_starting(qn->te) >= 0 &&
+                 qtys[static_cast<std::size_t>(qty_starting(qn->te))].unit_class == 'c') {
+        // 调和油5L一桶: the first quantity is the size, the second the amount.
+        Qty& count = qtys[static_cast<std::size_t>(qty_starting(qn->te))];
+        size = span(toks[qn->tb].b, toks[qn->te - 1].e);
+        qn->bound = true;
+        for (std::size_t j = qn->tb; j < qn->te; ++j) toks[j].used = true;
+        apply_qty(f.item, count, f.explicit_qty);
+        qn = &count;
       } else if (qn) {
         bool give_away = next_item_wants(*qn) && toks[qn->tb].space && !toks[qn->te].space;
         if (!give_away) apply_qty(f.item, *qn, f.explicit_qty);
@@ -848,6 +889,39 @@ struct ParseRun {
     }
   }
 
+  // A brand names the next item in its segment: 金龙鱼调和油, 海天酱油1瓶.
+  void attach_brands() {
+    for (std::size_t k = 0; k < toks.size(); ++k) {
+      if (!word_is(toks[k], WordKind::brand) || toks[k].used) continue;
+      for (auto& f : found) {
+        if (f.tok <= k) continue;
+        bool blocked = false;
+        for (std::size_t j = k + 1; j < f.tok; ++j) blocked = blocked || (toks[j].kind == T::sep && toks[j].sep != ':');
+        if (blocked) break;
+        std::string brand = span(toks[k].b, toks[k].e);
+        f.item.note = f.item.note.empty() ? brand : brand + " " + f.item.note;
+        toks[k].used = true;
+        break;
+      }
+    }
+  }
+
+  // The same goods named twice, once with a quantity: "鸡蛋两盒（土鸡蛋）", "康师傅方便面5包".
+  void merge_repeats() {
+    std::vector<bool> drop(found.size(), false);
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      if (found[i].explicit_qty || !found[i].item.in_catalog) continue;
+      for (std::size_t j = 0; j < found.size(); ++j) {
+        if (j != i && found[j].explicit_qty && found[j].item.name == found[i].item.name) drop[i] = true;
+      }
+    }
+    std::vector<Found> kept;
+    for (std::size_t i = 0; i < found.size(); ++i) {
+      if (!drop[i]) kept.push_back(std::move(found[i]));
+    }
+    found = std::move(kept);
+  }
+
   // ---- notes -------------------------------------------------------------------------------------
 
   std::vector<bool> in_note_;
@@ -922,7 +996,7 @@ struct ParseRun {
       auto m = p.lexicon_.trie().longest(rest, i);
       if (m.length == 0) return false;
       auto k = p.lexicon_.entry(m.value).kind;
-      if (k != WordKind::thanks && k != WordKind::polite) return false;
+      if (k != WordKind::thanks && k != WordKind::polite && k != WordKind::stop) return false;
       i += m.length;
     }
     return true;
@@ -1052,6 +1126,8 @@ struct ParseRun {
     bool order_context = has_verb || has_household || !found.empty();
     bind_unknown(order_context);
     std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) { return a.tok < b.tok; });
+    attach_brands();
+    merge_repeats();
 
     std::size_t with_qty = 0, unknown = 0;
     for (const auto& f : found) {
@@ -1108,6 +1184,14 @@ struct ParseRun {
       out.confidence = 0.9;
       return;
     }
+    if (has_cancel && !has_modify) {
+      out.intent = Intent::cancel;
+      for (auto& f : found) out.items.push_back(std::move(f.item));
+      for (std::size_t j : cancel_in_note_) out.items.push_back(make_item(toks[j].id, toks[j].b, toks[j].e));
+      out.notes.reset();
+      out.confidence = conf(0.9);
+      return;
+    }
     if (same_prev || same_yesterday) {
       out.intent = Intent::order;
       out.same_as_previous = same_prev;
@@ -1115,14 +1199,6 @@ struct ParseRun {
       take_items();
       out.confidence = conf(0.9);
       out.unclear = unclear;
-      return;
-    }
-    if (has_cancel && !has_modify) {
-      out.intent = Intent::cancel;
-      for (auto& f : found) out.items.push_back(std::move(f.item));
-      for (std::size_t j : cancel_in_note_) out.items.push_back(make_item(toks[j].id, toks[j].b, toks[j].e));
-      out.notes.reset();
-      out.confidence = conf(0.9);
       return;
     }
     if (has_modify && (!found.empty() || !qtys.empty())) {
@@ -1143,7 +1219,12 @@ struct ParseRun {
       return;
     }
     if (has_query || (has_question && with_qty == 0)) {
-      if (has_query || n_items > 0 || has_household) {
+      // A question about one's own order is a query; "有鸡蛋吗?" / "anyone out of rice?" is chat.
+      Text tv = text;
+      bool own = tv.find(U"我的") != Text::npos || tv.find(U"我家") != Text::npos ||
+                 tv.find(U"订单") != Text::npos || tv.find(U"order") != Text::npos ||
+                 tv.find(U"my ") != Text::npos || tv.find(U"送") != Text::npos || out.order_ref.has_value();
+      if ((has_query && !has_negation) || (has_question && own && !has_negation)) {
         out.intent = Intent::query;
         out.confidence = conf(0.85);
       } else {
