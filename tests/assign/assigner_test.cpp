@@ -614,3 +614,23 @@ TEST_CASE("fairness: over a day no volunteer gets far more than the mean") {
   CHECK(given.size() == kVolunteers);
   CHECK(static_cast<double>(most) <= mean * 1.10);
 }
+
+TEST_CASE("assigner: a moved-from state keeps working in its new owner") {
+  Assigner a;
+  on(a, 1, {"1"}, 1);
+  on(a, 2, {"1"}, 1);
+  add(a, 100, "1");
+  add(a, 101, "1");
+  add(a, 102, "1");  // queued
+  Assigner b{std::move(a)};
+  const Outcome out = b.complete(order(100), kT0 + 10);
+  REQUIRE(out.assigned.size() == 1);
+  CHECK(out.assigned[0].order == order(102));
+  CHECK(out.assigned[0].volunteer == vol(1));
+  CHECK(add(b, 103, "1") == std::nullopt);
+  Assigner c;
+  c = std::move(b);
+  REQUIRE(c.set_on_shift(vol(2), false, kT0 + 20).ok());
+  CHECK(c.queue_size() == 2);
+  CHECK(c.load(vol(1)) == 1);
+}
