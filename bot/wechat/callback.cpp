@@ -105,6 +105,31 @@ bool blank(std::string_view s) {
   return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
 
+// Length of the mention separator at `s[i]`: ASCII blanks, and the U+2005 (four-per-em space),
+// U+3000 and U+00A0 that WeChat / WeCom clients put after an @name.
+std::size_t mention_gap(std::string_view s, std::size_t i) {
+  if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') return 1;
+  if (s.compare(i, 3, "\xE2\x80\x85") == 0 || s.compare(i, 3, "\xE3\x80\x80") == 0) return 3;
+  if (s.compare(i, 2, "\xC2\xA0") == 0) return 2;
+  return 0;
+}
+
+// A group robot only hears messages that @-mention it, and the mention comes first
+// ("@团购助手 3栋2单元502 白菜2斤"). Leading mentions are dropped so the parser sees the order
+// (and a leading "/command") as a Telegram message would show it.
+std::string strip_leading_mentions(std::string_view s) {
+  std::size_t i = 0;
+  while (true) {
+    while (i < s.size() && mention_gap(s, i) > 0) i += mention_gap(s, i);
+    if (i >= s.size() || s[i] != '@') break;
+    std::size_t j = i;
+    while (j < s.size() && mention_gap(s, j) == 0) ++j;
+    if (j >= s.size()) return {};  // nothing but mentions
+    i = j;
+  }
+  return std::string(s.substr(i));
+}
+
 bool nonce_ok(std::string_view n) {
   if (n.empty() || n.size() > 32) return false;
   return std::all_of(n.begin(), n.end(), [](char c) {
@@ -253,6 +278,7 @@ InboundResult decode_post(const WechatConfig& config, const QueryParams& query,
     if (!m.event.empty()) reason += " event=" + m.event;
     return InboundIgnored{std::move(reason)};
   }
+  if (robot) m.content = strip_leading_mentions(m.content);
   if (blank(m.content)) return InboundIgnored{"empty text"};
 
   handlers::ChatMessage msg;

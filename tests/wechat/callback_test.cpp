@@ -362,14 +362,14 @@ TEST_CASE("callback: WeCom group robot") {
     CHECK(in.message.sender_name == "张三");
     CHECK(in.message.update_key == "CIGABBCOgP3qBRiR4vm7goCAAyAY");
     CHECK(in.message.time == 1669600100);  // no CreateTime: the signed query timestamp
-    CHECK(in.message.text == "@团购助手 3栋2单元502 白菜2斤");
+    CHECK(in.message.text == "3栋2单元502 白菜2斤");  // leading @robot mention dropped
     CHECK(in.context.shape == ReplyShape::wecom_robot);
     CHECK(in.context.mention_user_id == "zhangsan");
   }
   SUBCASE("mixed text and picture") {
     auto p = robot_post(fixture("robot_mixed.xml"));
     const auto in = as_message(decode_post(robot(), p.query, p.body));
-    CHECK(in.message.text == "@团购助手 7栋302 土豆3斤\n西红柿1斤");
+    CHECK(in.message.text == "7栋302 土豆3斤\n西红柿1斤");
     CHECK(in.message.sender_id == "T434200000");
   }
   SUBCASE("single chat with the robot is private") {
@@ -379,6 +379,21 @@ TEST_CASE("callback: WeCom group robot") {
     const auto in = as_message(decode_post(robot(), p.query, p.body));
     CHECK(in.message.chat_kind == ChatKind::private_chat);
     CHECK(in.context.mention_user_id.empty());
+  }
+  SUBCASE("leading mentions, with the separators WeCom clients use") {
+    auto text_of = [](const std::string& content) {
+      std::string xml = fixture("robot_group_text.xml");
+      auto at = xml.find("@团购助手 3栋2单元502 白菜2斤");
+      xml.replace(at, std::string("@团购助手 3栋2单元502 白菜2斤").size(), content);
+      auto p = robot_post(xml);
+      return decode_post(robot(), p.query, p.body);
+    };
+    CHECK(as_message(text_of("@团购助手\u2005/cancel 3")).message.text == "/cancel 3");
+    CHECK(as_message(text_of("@张三 @团购助手\u3000白菜2斤")).message.text == "白菜2斤");
+    CHECK(as_message(text_of("白菜2斤 @团购助手")).message.text == "白菜2斤 @团购助手");
+    CHECK(as_message(text_of("  @团购助手\u00a0 5-1101 牛奶")).message.text == "5-1101 牛奶");
+    CHECK(std::holds_alternative<InboundIgnored>(text_of("@团购助手")));
+    CHECK(std::holds_alternative<InboundIgnored>(text_of("@团购助手 \u2005 ")));
   }
   SUBCASE("added to a group: ignored") {
     auto p = robot_post(fixture("robot_event.xml"));

@@ -90,6 +90,7 @@ TEST_CASE("simulator: WeCom app and group robot round trips") {
     CHECK(in.message.chat_id == "wrkChat1");
     CHECK(in.message.chat_kind == ChatKind::group);
     CHECK(in.message.sender_name == "李四");
+    CHECK(in.message.text == "5-1101 牛奶2瓶");
     auto body = encode_reply(cfg, in.context, "好的", 1700000002, "78", kRandom);
     auto opened = open_reply(cfg, body);
     REQUIRE(opened.has_value());
