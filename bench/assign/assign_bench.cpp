@@ -6,7 +6,7 @@
 // ns per order (all calls: add_order, complete, set_on_shift) and per assignment, per
 // 10,000-order slice, so a degradation as orders accumulate would show, and peak RSS.
 //
-// Usage: assign_bench [orders]   (default 100000)
+// Usage: assign_bench [orders [repeats [scenario]]]   (defaults: 100000 5, all scenarios)
 
 #include "handlers/assign/assigner.hpp"
 
@@ -20,6 +20,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <string_view>
 #include <vector>
 
 using namespace supplybot::handlers;
@@ -348,6 +349,11 @@ int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   const std::size_t orders = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 100'000;
   const int repeats = argc > 2 ? std::atoi(argv[2]) : 5;
+  // Optional third argument: run only the scenarios whose name contains it ("steady", "zone").
+  const std::string only = argc > 3 ? argv[3] : "";
+  auto wanted = [&](std::string_view name) {
+    return only.empty() || name.find(only) != std::string_view::npos;
+  };
   {
     using Clock = std::chrono::steady_clock;
     constexpr int kN = 1'000'000;
@@ -371,23 +377,23 @@ int main(int argc, char** argv) {
                 "ns/complete\n",
                 orders, repeats, clock_ns);
   }
-  run({.name = "steady state", .orders = orders, .volunteers = 1000, .buildings = 500,
+  if (wanted("steady state")) run({.name = "steady state", .orders = orders, .volunteers = 1000, .buildings = 500,
        .min_zones = 2, .max_zones = 6, .wide_volunteers = 0, .wide_zones = 0,
        .open_target = 40'000},
       repeats);
-  run({.name = "accumulate (no deliveries; the queue grows)", .orders = orders,
+  if (wanted("accumulate")) run({.name = "accumulate (no deliveries; the queue grows)", .orders = orders,
        .volunteers = 1000, .buildings = 500, .min_zones = 2, .max_zones = 6,
        .wide_volunteers = 0, .wide_zones = 0, .open_target = 0},
       repeats);
-  run({.name = "wide zones", .orders = orders, .volunteers = 1000, .buildings = 500,
+  if (wanted("wide zones")) run({.name = "wide zones", .orders = orders, .volunteers = 1000, .buildings = 500,
        .min_zones = 2, .max_zones = 6, .wide_volunteers = 20, .wide_zones = 100,
        .open_target = 40'000},
       repeats);
-  run({.name = "very wide zones", .orders = orders, .volunteers = 1000, .buildings = 500,
+  if (wanted("very wide zones")) run({.name = "very wide zones", .orders = orders, .volunteers = 1000, .buildings = 500,
        .min_zones = 2, .max_zones = 6, .wide_volunteers = 10, .wide_zones = 500,
        .open_target = 40'000},
       repeats);
-  run_zone_width(repeats);
-  run_round(10'000, repeats);
+  if (wanted("zone width")) run_zone_width(repeats);
+  if (wanted("round split")) run_round(10'000, repeats);
   return 0;
 }

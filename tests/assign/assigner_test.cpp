@@ -384,7 +384,7 @@ TEST_CASE("force_assign: a coordinator assigns or moves any order") {
   }
 }
 
-TEST_CASE("complete and cancel free capacity and refuse unknown orders") {
+TEST_CASE("complete and cancel: capacity is freed, unknown orders refused") {
   Assigner a;
   on(a, 1, {"1"}, 1);
   add(a, 100, "1");
