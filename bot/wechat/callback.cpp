@@ -130,6 +130,17 @@ std::string strip_leading_mentions(std::string_view s) {
   return std::string(s.substr(i));
 }
 
+// msg_type and event come from the sender: keep them short and inert before they reach a log.
+std::string log_token(std::string_view s) {
+  std::string out;
+  for (char c : s.substr(0, 32)) {
+    bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+              c == '-';
+    out.push_back(ok ? c : '?');
+  }
+  return out.empty() ? "none" : out;
+}
+
 bool nonce_ok(std::string_view n) {
   if (n.empty() || n.size() > 32) return false;
   return std::all_of(n.begin(), n.end(), [](char c) {
@@ -274,8 +285,8 @@ InboundResult decode_post(const WechatConfig& config, const QueryParams& query,
   const bool robot = platform == Platform::wecom && (!m.chat_id.empty() || !m.from_user_id.empty());
 
   if (!is_text_like(m)) {
-    std::string reason = "msg_type=" + (m.msg_type.empty() ? std::string("none") : m.msg_type);
-    if (!m.event.empty()) reason += " event=" + m.event;
+    std::string reason = "msg_type=" + log_token(m.msg_type);
+    if (!m.event.empty()) reason += " event=" + log_token(m.event);
     return InboundIgnored{std::move(reason)};
   }
   if (robot) m.content = strip_leading_mentions(m.content);

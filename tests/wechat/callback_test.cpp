@@ -241,6 +241,13 @@ TEST_CASE("callback: Official Account plain mode") {
     REQUIRE(std::holds_alternative<InboundIgnored>(e));
     CHECK(std::get<InboundIgnored>(e).reason == "msg_type=event event=subscribe");
   }
+  SUBCASE("the ignore reason is safe to log") {
+    auto r = decode_post(cfg, q, "<xml><MsgType>evil\nline" + std::string(100, 'x') + "</MsgType></xml>");
+    REQUIRE(std::holds_alternative<InboundIgnored>(r));
+    CHECK(std::get<InboundIgnored>(r).reason == "msg_type=evil?line" + std::string(23, 'x'));
+    auto none = decode_post(cfg, q, "<xml/>");
+    CHECK(std::get<InboundIgnored>(none).reason == "msg_type=none");
+  }
   SUBCASE("blank text is ignored") {
     auto r = decode_post(cfg, q, "<xml><FromUserName>u</FromUserName><MsgType>text</MsgType>"
                                  "<Content>  </Content><MsgId>1</MsgId></xml>");
