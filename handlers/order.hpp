@@ -9,17 +9,14 @@
 #include <string_view>
 #include <vector>
 
+#include "handlers/assign/ids.hpp"
 #include "handlers/chat_message.hpp"
 
 namespace supplybot::handlers {
 
-struct OrderNo {
+struct HouseholdId {
   std::int64_t value{0};
-  auto operator<=>(const OrderNo&) const = default;
-};
-struct HouseholdNo {
-  std::int64_t value{0};
-  auto operator<=>(const HouseholdNo&) const = default;
+  auto operator<=>(const HouseholdId&) const = default;
 };
 
 enum class OrderStatus { pending, assigned, purchased, delivered, cancelled };
@@ -40,8 +37,8 @@ struct OrderLine {
 };
 
 struct Order {
-  OrderNo no;
-  HouseholdNo household;
+  OrderId no;
+  HouseholdId household;
   std::string address;  // canonical household address ("3-2-502")
   OrderStatus status{OrderStatus::pending};
   Platform platform{Platform::telegram};

@@ -38,7 +38,7 @@ struct OutboxStats {
 };
 
 struct NewOrder {
-  HouseholdNo household;
+  HouseholdId household;
   Platform platform{Platform::telegram};
   std::string chat_id;
   std::string source_message_id;
@@ -52,7 +52,7 @@ struct Member {
   Platform platform{Platform::telegram};
   std::string user_id;
   std::string display_name;
-  std::optional<HouseholdNo> household;
+  std::optional<HouseholdId> household;
   std::string language;
 };
 
@@ -69,24 +69,25 @@ class StoreTx {
 
   virtual std::int64_t enqueue_outbox(const OutgoingMessage& m, UnixTime due, UnixTime now) = 0;
   virtual void outbox_sent(std::int64_t id, std::string_view sent_message_id, UnixTime now) = 0;
-  virtual void outbox_retry(std::int64_t id, UnixTime due, std::string_view error) = 0;
+  // count_attempt false: a deferral (rate limit), not a failure.
+  virtual void outbox_retry(std::int64_t id, UnixTime due, std::string_view error, bool count_attempt = true) = 0;
   virtual void outbox_failed(std::int64_t id, std::string_view reason, UnixTime now) = 0;
 
   // Households and members.
-  virtual HouseholdNo upsert_household(std::string_view address, std::string_view building, UnixTime now) = 0;
-  virtual std::optional<std::string> household_address(HouseholdNo h) = 0;
+  virtual HouseholdId upsert_household(std::string_view address, std::string_view building, UnixTime now) = 0;
+  virtual std::optional<std::string> household_address(HouseholdId h) = 0;
   virtual void upsert_member(const Member& m, UnixTime now) = 0;
   virtual std::optional<Member> member(Platform p, std::string_view user_id) = 0;
 
   // Orders.
-  virtual OrderNo insert_order(const NewOrder& o, UnixTime now) = 0;
-  virtual std::optional<Order> order(OrderNo no) = 0;
+  virtual OrderId insert_order(const NewOrder& o, UnixTime now) = 0;
+  virtual std::optional<Order> order(OrderId no) = 0;
   virtual std::optional<Order> order_by_source(Platform p, std::string_view chat_id, std::string_view message_id) = 0;
-  virtual void replace_lines(OrderNo no, const std::vector<OrderLine>& lines, std::string_view notes, UnixTime now) = 0;
-  virtual void set_status(OrderNo no, OrderStatus to, std::string_view actor, std::string_view detail, UnixTime now) = 0;
-  virtual std::vector<Order> open_orders_of(HouseholdNo h) = 0;
+  virtual void replace_lines(OrderId no, const std::vector<OrderLine>& lines, std::string_view notes, UnixTime now) = 0;
+  virtual void set_status(OrderId no, OrderStatus to, std::string_view actor, std::string_view detail, UnixTime now) = 0;
+  virtual std::vector<Order> open_orders_of(HouseholdId h) = 0;
   // The order a sent bot message was about (see OutgoingMessage::order_no).
-  virtual std::optional<OrderNo> order_for_bot_message(Platform p, std::string_view chat_id, std::string_view bot_message_id) = 0;
+  virtual std::optional<OrderId> order_for_bot_message(Platform p, std::string_view chat_id, std::string_view bot_message_id) = 0;
 };
 
 class Store {

@@ -10,11 +10,11 @@
 
 namespace supplybot::storage {
 
-using handlers::HouseholdNo;
+using handlers::HouseholdId;
 using handlers::Member;
 using handlers::Order;
 using handlers::OrderLine;
-using handlers::OrderNo;
+using handlers::OrderId;
 using handlers::OrderStatus;
 using handlers::Platform;
 using handlers::UnixTime;
@@ -30,7 +30,7 @@ constexpr const char* outbox_sent =
     "UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, sent_message_id = ?, last_error = NULL "
     "WHERE id = ?";
 constexpr const char* outbox_retry =
-    "UPDATE outbox SET attempts = attempts + 1, due_at = ?, last_error = ? WHERE id = ? AND state = 'pending'";
+    "UPDATE outbox SET attempts = attempts + ?, due_at = ?, last_error = ? WHERE id = ? AND state = 'pending'";
 constexpr const char* outbox_failed =
     "UPDATE outbox SET state = 'failed', attempts = attempts + 1, sent_at = ?, last_error = ? WHERE id = ?";
 constexpr const char* due_outbox =
@@ -175,11 +175,12 @@ class SqliteStore::Tx final : public handlers::StoreTx {
     s.exec();
   }
 
-  void outbox_retry(std::int64_t id, UnixTime due, std::string_view error) override {
+  void outbox_retry(std::int64_t id, UnixTime due, std::string_view error, bool count_attempt) override {
     auto& s = stmt(sql::outbox_retry);
-    s.bind(1, static_cast<std::int64_t>(due));
-    s.bind(2, std::string(error));
-    s.bind(3, id);
+    s.bind(1, count_attempt ? 1 : 0);
+    s.bind(2, static_cast<std::int64_t>(due));
+    s.bind(3, std::string(error));
+    s.bind(4, id);
     s.exec();
   }
 
@@ -191,21 +192,21 @@ class SqliteStore::Tx final : public handlers::StoreTx {
     s.exec();
   }
 
-  HouseholdNo upsert_household(std::string_view address, std::string_view building, UnixTime now) override {
+  HouseholdId upsert_household(std::string_view address, std::string_view building, UnixTime now) override {
     {
       auto& q = stmt(sql::select_household);
       q.bind(1, std::string(address));
-      if (q.executeStep()) return HouseholdNo{q.getColumn(0).getInt64()};
+      if (q.executeStep()) return HouseholdId{q.getColumn(0).getInt64()};
     }
     auto& s = stmt(sql::insert_household);
     s.bind(1, std::string(address));
     s.bind(2, std::string(building));
     s.bind(3, static_cast<std::int64_t>(now));
     s.exec();
-    return HouseholdNo{db_.getLastInsertRowid()};
+    return HouseholdId{db_.getLastInsertRowid()};
   }
 
-  std::optional<std::string> household_address(HouseholdNo h) override {
+  std::optional<std::string> household_address(HouseholdId h) override {
     auto& q = stmt(sql::household_address);
     q.bind(1, h.value);
     if (q.executeStep()) return q.getColumn(0).getString();
@@ -230,12 +231,12 @@ class SqliteStore::Tx final : public handlers::StoreTx {
     q.bind(2, std::string(user_id));
     if (!q.executeStep()) return std::nullopt;
     Member m{.platform = p, .user_id = std::string(user_id), .display_name = q.getColumn(0).getString()};
-    if (!q.getColumn(1).isNull()) m.household = HouseholdNo{q.getColumn(1).getInt64()};
+    if (!q.getColumn(1).isNull()) m.household = HouseholdId{q.getColumn(1).getInt64()};
     m.language = q.getColumn(2).getString();
     return m;
   }
 
-  OrderNo insert_order(const handlers::NewOrder& o, UnixTime now) override {
+  OrderId insert_order(const handlers::NewOrder& o, UnixTime now) override {
     auto& s = stmt(sql::insert_order);
     s.bind(1, o.household.value);
     s.bind(2, platform_text(o.platform));
@@ -247,20 +248,20 @@ class SqliteStore::Tx final : public handlers::StoreTx {
     s.bind(8, static_cast<std::int64_t>(now));
     s.bind(9, static_cast<std::int64_t>(now));
     s.exec();
-    OrderNo no{db_.getLastInsertRowid()};
+    OrderId no{db_.getLastInsertRowid()};
     insert_lines(no, o.lines);
     insert_event(no, o.sender_id, std::nullopt, OrderStatus::pending, "created", now);
     return no;
   }
 
-  std::optional<Order> order(OrderNo no) override {
+  std::optional<Order> order(OrderId no) override {
     Order o;
     {
       auto& q = stmt(sql::select_order);
       q.bind(1, no.value);
       if (!q.executeStep()) return std::nullopt;
-      o.no = OrderNo{q.getColumn(0).getInt64()};
-      o.household = HouseholdNo{q.getColumn(1).getInt64()};
+      o.no = OrderId{q.getColumn(0).getInt64()};
+      o.household = HouseholdId{q.getColumn(1).getInt64()};
       o.address = q.getColumn(2).getString();
       o.status = handlers::order_status_from_string(q.getColumn(3).getString()).value_or(OrderStatus::pending);
       o.platform = handlers::platform_from_string(q.getColumn(4).getString()).value_or(Platform::telegram);
@@ -296,10 +297,10 @@ class SqliteStore::Tx final : public handlers::StoreTx {
       if (!q.executeStep()) return std::nullopt;
       id = q.getColumn(0).getInt64();
     }
-    return order(OrderNo{id});
+    return order(OrderId{id});
   }
 
-  void replace_lines(OrderNo no, const std::vector<OrderLine>& lines, std::string_view notes, UnixTime now) override {
+  void replace_lines(OrderId no, const std::vector<OrderLine>& lines, std::string_view notes, UnixTime now) override {
     auto& d = stmt(sql::delete_items);
     d.bind(1, no.value);
     d.exec();
@@ -313,7 +314,7 @@ class SqliteStore::Tx final : public handlers::StoreTx {
     insert_event(no, "", status, status.value_or(OrderStatus::pending), "items changed", now);
   }
 
-  void set_status(OrderNo no, OrderStatus to, std::string_view actor, std::string_view detail, UnixTime now) override {
+  void set_status(OrderId no, OrderStatus to, std::string_view actor, std::string_view detail, UnixTime now) override {
     auto from = current_status(no);
     auto& u = stmt(sql::update_status);
     u.bind(1, std::string(handlers::to_string(to)));
@@ -323,7 +324,7 @@ class SqliteStore::Tx final : public handlers::StoreTx {
     insert_event(no, actor, from, to, detail, now);
   }
 
-  std::vector<Order> open_orders_of(HouseholdNo h) override {
+  std::vector<Order> open_orders_of(HouseholdId h) override {
     std::vector<std::int64_t> ids;
     {
       auto& q = stmt(sql::open_orders_of);
@@ -332,28 +333,28 @@ class SqliteStore::Tx final : public handlers::StoreTx {
     }
     std::vector<Order> out;
     for (auto id : ids)
-      if (auto o = order(OrderNo{id})) out.push_back(std::move(*o));
+      if (auto o = order(OrderId{id})) out.push_back(std::move(*o));
     return out;
   }
 
-  std::optional<OrderNo> order_for_bot_message(Platform p, std::string_view chat_id, std::string_view bot_message_id) override {
+  std::optional<OrderId> order_for_bot_message(Platform p, std::string_view chat_id, std::string_view bot_message_id) override {
     auto& q = stmt(sql::order_for_bot_message);
     q.bind(1, platform_text(p));
     q.bind(2, std::string(chat_id));
     q.bind(3, std::string(bot_message_id));
-    if (q.executeStep()) return OrderNo{q.getColumn(0).getInt64()};
+    if (q.executeStep()) return OrderId{q.getColumn(0).getInt64()};
     return std::nullopt;
   }
 
  private:
-  std::optional<OrderStatus> current_status(OrderNo no) {
+  std::optional<OrderStatus> current_status(OrderId no) {
     auto& q = stmt(sql::select_status);
     q.bind(1, no.value);
     if (!q.executeStep()) return std::nullopt;
     return handlers::order_status_from_string(q.getColumn(0).getString());
   }
 
-  void insert_lines(OrderNo no, const std::vector<OrderLine>& lines) {
+  void insert_lines(OrderId no, const std::vector<OrderLine>& lines) {
     int pos = 0;
     for (const auto& l : lines) {
       auto& s = stmt(sql::insert_item);
@@ -370,7 +371,7 @@ class SqliteStore::Tx final : public handlers::StoreTx {
     }
   }
 
-  void insert_event(OrderNo no, std::string_view actor, std::optional<OrderStatus> from, OrderStatus to,
+  void insert_event(OrderId no, std::string_view actor, std::optional<OrderStatus> from, OrderStatus to,
                     std::string_view detail, UnixTime now) {
     auto& s = stmt(sql::insert_event);
     s.bind(1, no.value);

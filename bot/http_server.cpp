@@ -1,0 +1,245 @@
+#include "bot/http_server.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <mutex>
+#include <unordered_map>
+
+#include "bot/log.hpp"
+
+namespace supplybot::bot {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
+  asio::io_context& ioc;
+  HttpServerOptions options;
+  HttpHandler handler;
+  Metrics& metrics;
+  tcp::acceptor acceptor;
+  std::uint16_t bound_port{0};
+
+  struct SessionState {
+    beast::tcp_stream* stream;
+    asio::any_io_executor executor;  // the session's strand
+    bool idle;
+  };
+  std::mutex mutex;
+  std::unordered_map<std::uint64_t, SessionState> sessions;
+  std::uint64_t next_id{0};
+  bool draining{false};
+  std::function<void()> on_drained;
+
+  Impl(asio::io_context& io, HttpServerOptions o, HttpHandler h, Metrics& m)
+      : ioc(io), options(std::move(o)), handler(std::move(h)), metrics(m), acceptor(asio::make_strand(io)) {}
+
+  // Returns false when the server is draining: the session must close instead of reading.
+  bool set_idle(std::uint64_t id, bool idle) {
+    std::lock_guard lock(mutex);
+    if (idle && draining) return false;
+    sessions[id].idle = idle;
+    return true;
+  }
+
+  void remove(std::uint64_t id) {
+    std::function<void()> done;
+    {
+      std::lock_guard lock(mutex);
+      sessions.erase(id);
+      if (draining && sessions.empty() && on_drained) done = std::exchange(on_drained, nullptr);
+    }
+    if (done) done();
+  }
+
+  asio::awaitable<void> write(beast::tcp_stream& stream, HttpResponse res, unsigned version, bool keep) {
+    http::response<http::string_body> out{static_cast<http::status>(res.status), version};
+    out.set(http::field::server, "supplybot");
+    out.set(http::field::content_type, res.content_type);
+    for (auto& [k, v] : res.headers) out.set(k, v);
+    out.keep_alive(keep);
+    out.body() = std::move(res.body);
+    out.prepare_payload();
+    stream.expires_after(options.read_timeout);
+    co_await http::async_write(stream, out, use_tuple);
+  }
+
+  asio::awaitable<void> session(tcp::socket socket) {
+    std::uint64_t id;
+    beast::tcp_stream stream(std::move(socket));
+    {
+      std::lock_guard lock(mutex);
+      id = next_id++;
+      sessions[id] = SessionState{&stream, stream.get_executor(), true};
+    }
+    beast::flat_buffer buffer;
+    bool first = true;
+    for (;;) {
+      if (!set_idle(id, true)) break;
+      http::request_parser<http::string_body> parser;
+      parser.body_limit(options.body_limit);
+      parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
+      stream.expires_after(first ? options.read_timeout : options.idle_timeout);
+      auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
+      set_idle(id, false);
+      auto started = std::chrono::steady_clock::now();
+      if (hec == http::error::header_limit) {
+        metrics.request("-", 431, 0);
+        co_await write(stream, json_error(431, "headers_too_large", "request headers are too large"), 11, false);
+        break;
+      }
+      if (hec) {
+        if (hec != http::error::end_of_stream && hec != beast::error::timeout && hec != asio::error::operation_aborted &&
+            hec != asio::error::connection_reset && hec != asio::error::eof) {
+          metrics.request("-", 400, 0);
+          co_await write(stream, json_error(400, "bad_request", "malformed HTTP request"), 11, false);
+        }
+        break;
+      }
+      auto& hdr = parser.get();
+      unsigned version = hdr.version();
+      if (auto cl = parser.content_length(); cl && *cl > options.body_limit) {
+        metrics.request("-", 413, 0);
+        co_await write(stream,
+                       json_error(413, "payload_too_large",
+                                  "request body is larger than " + std::to_string(options.body_limit) + " bytes"),
+                       version, false);
+        break;
+      }
+      if (auto expect = hdr[http::field::expect]; beast::iequals(expect, "100-continue")) {
+        http::response<http::empty_body> cont{http::status::continue_, version};
+        co_await http::async_write(stream, cont, use_tuple);
+      }
+      stream.expires_after(options.read_timeout);
+      auto [bec, bn] = co_await http::async_read(stream, buffer, parser, use_tuple);
+      if (bec == http::error::body_limit) {
+        metrics.request("-", 413, 0);
+        co_await write(stream, json_error(413, "payload_too_large", "request body is too large"), version, false);
+        break;
+      }
+      if (bec) {
+        if (bec == beast::error::timeout) {
+          metrics.request("-", 408, 0);
+          co_await write(stream, json_error(408, "timeout", "request was not received in time"), version, false);
+        }
+        break;
+      }
+      auto req = parser.release();
+      HttpRequest r;
+      r.method = std::string(req.method_string());
+      r.target = std::string(req.target());
+      split_target(r.target, r.path, r.query);
+      for (const auto& f : req) {
+        std::string name(f.name_string());
+        for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        r.headers.emplace_back(std::move(name), std::string(f.value()));
+      }
+      r.body = std::move(req.body());
+      HttpResponse res;
+      try {
+        res = co_await handler(std::move(r));
+      } catch (const std::exception& e) {
+        log::error("http", {{"event", "handler_exception"}, {"error", e.what()}});
+        res = json_error(500, "internal", "internal error");
+      }
+      bool keep = req.keep_alive();
+      {
+        std::lock_guard lock(mutex);
+        if (draining) keep = false;
+      }
+      (void)started;
+      co_await write(stream, std::move(res), version, keep);
+      if (!keep) break;
+      first = false;
+    }
+    beast::error_code ignored;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream.close();
+    remove(id);
+  }
+
+  asio::awaitable<void> accept_loop() {
+    for (;;) {
+      auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), use_tuple);
+      if (ec) {
+        if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+        log::warn("http", {{"event", "accept_failed"}, {"error", ec.message()}});
+        continue;  // e.g. too many open files: keep serving the connections we have
+      }
+      auto ex = socket.get_executor();
+      asio::co_spawn(ex, session(std::move(socket)), [](std::exception_ptr e) {
+        if (!e) return;
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& ex2) {
+          log::error("http", {{"event", "session_exception"}, {"error", ex2.what()}});
+        }
+      });
+    }
+  }
+};
+
+HttpServer::HttpServer(asio::io_context& ioc, HttpServerOptions options, HttpHandler handler, Metrics& metrics)
+    : impl_(std::make_shared<Impl>(ioc, std::move(options), std::move(handler), metrics)) {}
+
+HttpServer::~HttpServer() = default;
+
+void HttpServer::start() {
+  auto& im = *impl_;
+  tcp::endpoint ep(asio::ip::make_address(im.options.host), im.options.port);
+  im.acceptor.open(ep.protocol());
+  im.acceptor.set_option(asio::socket_base::reuse_address(true));
+  im.acceptor.bind(ep);
+  im.acceptor.listen(asio::socket_base::max_listen_connections);
+  im.bound_port = im.acceptor.local_endpoint().port();
+  asio::co_spawn(im.acceptor.get_executor(), im.accept_loop(), [](std::exception_ptr e) {
+    if (!e) return;
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      log::error("http", {{"event", "accept_loop_exception"}, {"error", ex.what()}});
+    }
+  });
+}
+
+std::uint16_t HttpServer::port() const { return impl_->bound_port; }
+
+void HttpServer::shutdown(std::function<void()> on_drained) {
+  auto im = impl_;
+  asio::post(im->acceptor.get_executor(), [im] {
+    beast::error_code ignored;
+    im->acceptor.close(ignored);
+  });
+  std::vector<std::pair<std::uint64_t, asio::any_io_executor>> idle;
+  bool none;
+  {
+    std::lock_guard lock(im->mutex);
+    im->draining = true;
+    for (auto& [id, s] : im->sessions)
+      if (s.idle) idle.emplace_back(id, s.executor);
+    none = im->sessions.empty();
+    if (!none) im->on_drained = std::move(on_drained);
+  }
+  // A stream is only touched on its own strand, where its session runs; the session removes
+  // itself on that strand too, so finding it in the map means its stream is still alive.
+  for (auto& [id, ex] : idle) {
+    asio::post(ex, [im, id = id] {
+      std::lock_guard lock(im->mutex);
+      if (auto it = im->sessions.find(id); it != im->sessions.end() && it->second.idle) it->second.stream->cancel();
+    });
+  }
+  if (none && on_drained) asio::post(im->ioc, std::move(on_drained));
+}
+
+}  // namespace supplybot::bot

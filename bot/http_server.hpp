@@ -1,0 +1,52 @@
+#pragma once
+// The HTTP/1.1 server: accepts on one address, reads requests with a header and body limit and
+// read/idle timeouts, hands each to the handler, writes the answer, keeps connections alive.
+// shutdown() stops accepting, closes idle connections and lets in-flight requests finish.
+// Thread-safe: sessions run on strands of a shared io_context.
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "bot/http_types.hpp"
+#include "bot/metrics.hpp"
+
+namespace supplybot::bot {
+
+struct HttpServerOptions {
+  std::string host{"127.0.0.1"};
+  std::uint16_t port{8080};
+  std::size_t body_limit{1024 * 1024};
+  std::size_t header_limit{16 * 1024};
+  std::chrono::seconds read_timeout{15};
+  std::chrono::seconds idle_timeout{60};
+};
+
+using HttpHandler = std::function<boost::asio::awaitable<HttpResponse>(HttpRequest)>;
+
+class HttpServer {
+ public:
+  HttpServer(boost::asio::io_context& ioc, HttpServerOptions options, HttpHandler handler, Metrics& metrics);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds and starts accepting; throws std::system_error when the address cannot be bound.
+  void start();
+  // The bound port (useful with port 0).
+  std::uint16_t port() const;
+  // Stops accepting and closes idle connections; on_drained runs (on an io thread) once every
+  // session has ended.
+  void shutdown(std::function<void()> on_drained);
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace supplybot::bot

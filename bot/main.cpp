@@ -1,0 +1,100 @@
+// supplybot's command line: wires config, storage and the service together. Nothing else lives
+// here; every subcommand is a function elsewhere.
+
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "bot/log.hpp"
+#include "bot/parse_command.hpp"
+#include "bot/service.hpp"
+#include "config/config.hpp"
+#include "storage/sqlite_store.hpp"
+
+namespace {
+
+using namespace supplybot;
+
+// Loads the config or prints every problem, each naming its key.
+std::optional<config::Config> load_config(const std::string& file) {
+  std::filesystem::path path = file;
+  auto env = config::process_environment();
+  if (path.empty()) {
+    if (auto it = env.find("SUPPLYBOT_CONFIG"); it != env.end()) path = it->second;
+  }
+  auto r = config::load(path, env);
+  if (!r.ok()) {
+    std::cerr << "supplybot: invalid configuration:\n";
+    for (const auto& e : r.errors) std::cerr << "  - " << e << "\n";
+    return std::nullopt;
+  }
+  return r.config;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"supplybot: turns building group-chat messages into grocery orders for households in isolation,\n"
+               "and runs the volunteers' buying and delivery rounds. See README.md."};
+  app.require_subcommand(1);
+  std::string config_file;
+
+  auto* serve = app.add_subcommand("serve", "Run the webhook server (Telegram, WeChat, bridge).");
+  serve->add_option("-c,--config", config_file, "TOML config file (default: $SUPPLYBOT_CONFIG, else built-in defaults)");
+
+  auto* migrate = app.add_subcommand("migrate", "Create or upgrade the database schema, then exit.");
+  migrate->add_option("-c,--config", config_file, "TOML config file");
+
+  auto* version = app.add_subcommand("version", "Print the version.");
+
+  bot::ParseOptions parse_options;
+  std::string catalog;
+  auto* parse = app.add_subcommand("parse", "Show how a message is understood (JSON lines with --jsonl).");
+  parse->add_option("text", parse_options.text, "Message text; omit with --jsonl to read stdin");
+  parse->add_flag("--jsonl", parse_options.jsonl, "Read {\"id\",\"text\"} JSON lines on stdin, write one result per line");
+  parse->add_option("--catalog", catalog, "Catalog TOML (default: config/catalog.toml)");
+  parse->add_option("-c,--config", config_file, "TOML config file (for the catalog path)");
+
+  auto* backup = app.add_subcommand("backup", "Write a consistent copy of the database while the server runs.");
+  std::string backup_file;
+  backup->add_option("file", backup_file, "Destination file")->required();
+  backup->add_option("-c,--config", config_file, "TOML config file");
+
+  app.set_version_flag("--version", SUPPLYBOT_VERSION);
+  CLI11_PARSE(app, argc, argv);
+
+  try {
+    if (*version) {
+      std::cout << "supplybot " << SUPPLYBOT_VERSION << "\n";
+      return 0;
+    }
+    if (*parse) {
+      auto cfg = load_config(config_file);
+      if (!cfg) return 2;
+      parse_options.catalog = catalog.empty() ? cfg->bot.catalog : std::filesystem::path(catalog);
+      return bot::run_parse(parse_options, std::cin, std::cout, std::cerr);
+    }
+    auto cfg = load_config(config_file);
+    if (!cfg) return 2;
+    if (*migrate) {
+      storage::SqliteStore store(storage::SqliteOptions{.path = cfg->storage.path, .synchronous = cfg->storage.synchronous});
+      std::cout << "database " << cfg->storage.path.string() << " is at schema version " << store.schema_version() << "\n";
+      return 0;
+    }
+    if (*backup) {
+      storage::SqliteStore store(storage::SqliteOptions{.path = cfg->storage.path, .synchronous = cfg->storage.synchronous, .migrate = false});
+      store.backup_to(backup_file);
+      std::cout << "backup written to " << backup_file << "\n";
+      return 0;
+    }
+    if (*serve) {
+      bot::Service service(*cfg);
+      service.run_until_signal();
+      return 0;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "supplybot: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

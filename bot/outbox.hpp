@@ -1,0 +1,46 @@
+#pragma once
+// The outbox worker: sends due outbox rows to the platform (Telegram sendMessage for now),
+// within the platform's rate limits, retrying network errors and 5xx with backoff, obeying 429
+// retry_after, and marking permanently refused messages failed with the reason. Rows stay in the
+// database until their state is written, so a restart resumes whatever was not sent.
+// Runs as one coroutine on its own strand; wake() and stop() may be called from any thread.
+
+#include <atomic>
+#include <functional>
+#include <memory>
+
+#include <boost/asio/io_context.hpp>
+
+#include "bot/metrics.hpp"
+#include "bot/writer.hpp"
+#include "config/config.hpp"
+#include "handlers/outbox_policy.hpp"
+#include "handlers/store.hpp"
+
+namespace supplybot::bot {
+
+struct OutboxOptions {
+  config::TelegramConfig telegram;
+  handlers::RetryPolicy retry;
+  std::chrono::milliseconds send_timeout{10'000};
+};
+
+class Outbox {
+ public:
+  Outbox(boost::asio::io_context& ioc, handlers::Store& store, Writer& writer, OutboxOptions options, Metrics& metrics);
+  ~Outbox();
+  Outbox(const Outbox&) = delete;
+  Outbox& operator=(const Outbox&) = delete;
+
+  void start();
+  // New rows were committed: look now instead of at the next poll.
+  void wake();
+  // Finishes the send in progress (its result is recorded), then stops; done runs afterwards.
+  void stop(std::function<void()> done);
+
+ private:
+  struct Impl;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace supplybot::bot

@@ -1,0 +1,224 @@
+#include "bot/routes.hpp"
+
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <chrono>
+#include <sstream>
+#include <variant>
+
+#include "bot/bridge/bridge_message.hpp"
+#include "bot/log.hpp"
+#include "bot/telegram/update_decoder.hpp"
+
+namespace supplybot::bot {
+
+namespace asio = boost::asio;
+
+namespace {
+
+handlers::UnixTime unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// Wrapped so Asio does not take the exception_ptr for an error of the wait itself.
+struct JobOutcome {
+  std::exception_ptr error;
+};
+
+// Runs job on the writer and resumes on this coroutine's executor after COMMIT.
+asio::awaitable<std::exception_ptr> run_on_writer(Writer& writer, Writer::Job job) {
+  auto ex = co_await asio::this_coro::executor;
+  JobOutcome outcome = co_await asio::async_initiate<decltype(asio::use_awaitable), void(JobOutcome)>(
+      [&writer, &job, ex](auto handler) {
+        auto h = std::make_shared<decltype(handler)>(std::move(handler));
+        bool accepted = writer.submit(std::move(job), [h, ex](std::exception_ptr e) {
+          asio::post(ex, [h, e]() mutable { (*h)(JobOutcome{e}); });
+        });
+        if (!accepted) {
+          asio::post(ex, [h]() mutable {
+            (*h)(JobOutcome{std::make_exception_ptr(std::runtime_error("shutting down"))});
+          });
+        }
+      },
+      asio::use_awaitable);
+  co_return outcome.error;
+}
+
+bool is_json(std::string_view content_type) {
+  return content_type.empty() || content_type.find("application/json") != std::string_view::npos;
+}
+
+// Hands msg to the engine on the writer and waits for COMMIT. replies_in_response: the replies
+// go back in this HTTP response (bridge, WeChat passive reply), so their outbox rows are marked
+// sent in the same transaction instead of being sent again.
+// Returns the engine's result, or the error response to send instead.
+asio::awaitable<std::variant<handlers::HandleResult, HttpResponse>> store_message(
+    RouteContext& ctx, handlers::ChatMessage msg, std::string platform, bool replies_in_response) {
+  auto result = std::make_shared<handlers::HandleResult>();
+  auto now = unix_now();
+  const auto& engine = ctx.engine;
+  auto error = co_await run_on_writer(ctx.writer, [result, &engine, msg, now, replies_in_response](handlers::StoreTx& tx) {
+    *result = engine.handle(tx, msg, now);
+    if (replies_in_response)
+      for (auto id : result->reply_ids) tx.outbox_sent(id, "", now);
+  });
+  if (error) {
+    std::string what = "unknown";
+    bool store_failure = false;
+    try {
+      std::rethrow_exception(error);
+    } catch (const handlers::StoreError& e) {
+      what = e.what();
+      store_failure = true;
+    } catch (const std::exception& e) {
+      what = e.what();
+    }
+    ctx.metrics.inbound(platform, "failed");
+    log::error("engine", {{"event", "update_failed"}, {"platform", platform}, {"update_key", msg.update_key}, {"error", what}});
+    if (store_failure || what == "shutting down")
+      co_return json_error(503, "unavailable", "the update could not be stored; please retry");
+    // A bug in handling this one message: not acknowledged, so the platform redelivers it later.
+    co_return json_error(500, "internal", "the update could not be processed; please retry");
+  }
+  ctx.metrics.inbound(platform, result->duplicate ? "duplicate" : "stored");
+  log::info("engine", {{"event", "update"}, {"platform", platform}, {"update_key", msg.update_key},
+                       {"outcome", result->outcome},
+                       {"order", result->orders_created.empty() ? "" : std::to_string(result->orders_created.front().value)}});
+  co_return std::move(*result);
+}
+
+asio::awaitable<HttpResponse> bridge_messages(RouteContext& ctx, const HttpRequest& req) {
+  const auto& token = ctx.config.bridge.token;
+  if (token.empty()) co_return json_error(404, "not_found", "the bridge is not enabled on this server");
+  auto auth = req.header("authorization");
+  constexpr std::string_view bearer = "Bearer ";
+  bool ok = auth.size() > bearer.size() && auth.substr(0, bearer.size()) == bearer &&
+            constant_time_equal(auth.substr(bearer.size()), token);
+  if (!ok) co_return json_error(401, "unauthorized", "missing or wrong bearer token");
+  if (!is_json(req.header("content-type")))
+    co_return json_error(415, "unsupported_media_type", "expected application/json");
+  auto decoded = bridge::decode_message(req.body, unix_now());
+  if (auto* err = std::get_if<bridge::DecodeError>(&decoded)) {
+    ctx.metrics.inbound("bridge", "rejected");
+    co_return json_error(400, "bad_request", err->message);
+  }
+  auto r = co_await store_message(ctx, std::get<handlers::ChatMessage>(std::move(decoded)), "bridge", true);
+  if (auto* res = std::get_if<HttpResponse>(&r)) co_return std::move(*res);
+  const auto& result = std::get<handlers::HandleResult>(r);
+  co_return json_ok(bridge::encode_replies(result.replies, result.duplicate));
+}
+
+asio::awaitable<HttpResponse> telegram_webhook(RouteContext& ctx, const HttpRequest& req) {
+  const auto& tg = ctx.config.telegram;
+  if (tg.bot_token.empty()) co_return json_error(404, "not_found", "Telegram is not enabled on this server");
+  if (!constant_time_equal(req.header("x-telegram-bot-api-secret-token"), tg.secret_token)) {
+    log::warn("telegram", {{"event", "bad_secret"}});
+    co_return json_error(401, "unauthorized", "missing or wrong X-Telegram-Bot-Api-Secret-Token");
+  }
+  if (!is_json(req.header("content-type")))
+    co_return json_error(415, "unsupported_media_type", "expected application/json");
+  auto decoded = telegram::decode_update(req.body, unix_now());
+  if (auto* err = std::get_if<telegram::DecodeError>(&decoded)) {
+    ctx.metrics.inbound("telegram", "rejected");
+    log::warn("telegram", {{"event", "bad_update"}, {"error", err->message}});
+    co_return json_error(400, "bad_request", err->message);
+  }
+  if (auto* ign = std::get_if<telegram::Ignored>(&decoded)) {
+    ctx.metrics.inbound("telegram", "ignored");
+    log::debug("telegram", {{"event", "ignored"}, {"update_key", ign->update_key}, {"reason", ign->reason}});
+    co_return json_ok();
+  }
+  auto r = co_await store_message(ctx, std::get<handlers::ChatMessage>(std::move(decoded)), "telegram", false);
+  if (auto* res = std::get_if<HttpResponse>(&r)) co_return std::move(*res);
+  co_return json_ok();
+}
+
+std::string metrics_text(RouteContext& ctx) {
+  std::ostringstream o;
+  o << ctx.metrics.render();
+  auto now = unix_now();
+  try {
+    auto st = ctx.store.outbox_stats();
+    o << "# HELP supplybot_outbox_depth Outbox rows by state.\n# TYPE supplybot_outbox_depth gauge\n"
+      << "supplybot_outbox_depth{state=\"pending\"} " << st.pending << "\n"
+      << "supplybot_outbox_depth{state=\"failed\"} " << st.failed << "\n"
+      << "supplybot_outbox_depth{state=\"sent\"} " << st.sent << "\n"
+      << "# HELP supplybot_outbox_oldest_pending_seconds Age of the oldest unsent reply.\n"
+         "# TYPE supplybot_outbox_oldest_pending_seconds gauge\n"
+      << "supplybot_outbox_oldest_pending_seconds " << (st.pending ? now - st.oldest_pending_created : 0) << "\n";
+    o << "# HELP supplybot_orders Orders by status.\n# TYPE supplybot_orders gauge\n";
+    for (const auto& [status, n] : ctx.store.orders_by_status())
+      o << "supplybot_orders{status=\"" << status << "\"} " << n << "\n";
+  } catch (const std::exception& e) {
+    o << "# store unavailable: " << e.what() << "\n";
+  }
+  auto ws = ctx.writer.stats();
+  static const char* labels[] = {"1", "4", "16", "64", "256", "+Inf"};
+  o << "# HELP supplybot_engine_batch_size Messages per engine transaction.\n"
+       "# TYPE supplybot_engine_batch_size histogram\n";
+  std::uint64_t cumulative = 0;
+  for (int i = 0; i < 6; ++i) {
+    cumulative += ws.batch_size_buckets[i];
+    o << "supplybot_engine_batch_size_bucket{le=\"" << labels[i] << "\"} " << cumulative << "\n";
+  }
+  o << "supplybot_engine_batch_size_sum " << ws.jobs << "\nsupplybot_engine_batch_size_count " << ws.batches << "\n"
+    << "# HELP supplybot_engine_commit_seconds_total Time spent in engine transactions.\n"
+       "# TYPE supplybot_engine_commit_seconds_total counter\n"
+    << "supplybot_engine_commit_seconds_total " << ws.commit_seconds_sum << "\n"
+    << "# HELP supplybot_engine_failed_commits_total Transactions that failed.\n"
+       "# TYPE supplybot_engine_failed_commits_total counter\n"
+    << "supplybot_engine_failed_commits_total " << ws.failed_commits << "\n"
+    << "# HELP supplybot_engine_queue_depth Jobs waiting for the writer.\n# TYPE supplybot_engine_queue_depth gauge\n"
+    << "supplybot_engine_queue_depth " << ws.queue_depth << "\n";
+  return o.str();
+}
+
+struct Route {
+  const char* path;
+  const char* method;
+};
+constexpr Route k_routes[] = {
+    {"/telegram/webhook", "POST"}, {"/wechat/callback", "GET"}, {"/wechat/callback", "POST"},
+    {"/api/v1/messages", "POST"},  {"/healthz", "GET"},         {"/metrics", "GET"},
+};
+
+}  // namespace
+
+std::string route_label(std::string_view path) {
+  for (const auto& r : k_routes)
+    if (path == r.path) return r.path;
+  return "other";
+}
+
+asio::awaitable<HttpResponse> handle_request(RouteContext& ctx, HttpRequest req) {
+  bool path_known = false, method_ok = false;
+  for (const auto& r : k_routes) {
+    if (req.path != r.path) continue;
+    path_known = true;
+    if (req.method == r.method || (req.method == "HEAD" && std::string_view(r.method) == "GET")) method_ok = true;
+  }
+  if (!path_known) co_return json_error(404, "not_found", "no such route: " + req.path);
+  if (!method_ok) {
+    std::string allow;
+    for (const auto& r : k_routes)
+      if (req.path == r.path) allow += (allow.empty() ? "" : ", ") + std::string(r.method);
+    auto res = json_error(405, "method_not_allowed", req.method + " is not allowed on " + req.path);
+    res.headers.emplace_back("Allow", allow);
+    co_return res;
+  }
+  if (req.path == "/healthz") {
+    if (ctx.store.healthy()) co_return json_ok("{\"status\":\"ok\"}");
+    co_return json_error(503, "unavailable", "the database does not answer");
+  }
+  if (req.path == "/metrics") {
+    co_return HttpResponse{.status = 200, .content_type = "text/plain; version=0.0.4", .body = metrics_text(ctx)};
+  }
+  if (req.path == "/telegram/webhook") co_return co_await telegram_webhook(ctx, req);
+  if (req.path == "/api/v1/messages") co_return co_await bridge_messages(ctx, req);
+  co_return json_error(404, "not_found", "this route is not enabled on this server");
+}
+
+}  // namespace supplybot::bot

@@ -1,0 +1,30 @@
+#pragma once
+// The HTTP routes of DESIGN.md as one handler: request in, response out. Awaits the writer for
+// webhook updates so a 2xx is sent only after COMMIT.
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/any_io_executor.hpp>
+
+#include "bot/http_types.hpp"
+#include "bot/metrics.hpp"
+#include "bot/writer.hpp"
+#include "config/config.hpp"
+#include "handlers/engine.hpp"
+#include "handlers/store.hpp"
+
+namespace supplybot::bot {
+
+struct RouteContext {
+  const config::Config& config;
+  handlers::Store& store;
+  Writer& writer;
+  const handlers::Engine& engine;
+  Metrics& metrics;
+};
+
+boost::asio::awaitable<HttpResponse> handle_request(RouteContext& ctx, HttpRequest req);
+
+// Metric label for a path: the route it names, or "other".
+std::string route_label(std::string_view path);
+
+}  // namespace supplybot::bot

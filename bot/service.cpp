@@ -1,0 +1,155 @@
+#include "bot/service.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <condition_variable>
+#include <future>
+#include <thread>
+#include <vector>
+
+#include "bot/http_server.hpp"
+#include "bot/log.hpp"
+#include "bot/metrics.hpp"
+#include "bot/outbox.hpp"
+#include "bot/routes.hpp"
+#include "bot/writer.hpp"
+#include "config/catalog_loader.hpp"
+#include "handlers/engine.hpp"
+#include "storage/sqlite_store.hpp"
+
+namespace supplybot::bot {
+
+namespace asio = boost::asio;
+
+namespace {
+
+// A relative catalog path is looked up from the working directory, then beside the config file.
+std::filesystem::path resolve_catalog(const config::Config& c) {
+  auto p = c.bot.catalog;
+  if (p.is_absolute() || std::filesystem::exists(p) || c.source.empty()) return p;
+  auto beside = c.source.parent_path() / p.filename();
+  if (std::filesystem::exists(beside)) return beside;
+  auto up = c.source.parent_path().parent_path() / p;
+  if (std::filesystem::exists(up)) return up;
+  return p;
+}
+
+handlers::Parser make_parser(const config::Config& c) {
+  auto loaded = config::load_catalog(resolve_catalog(c));
+  if (!loaded.ok()) {
+    std::string msg = "the catalog cannot be loaded:";
+    for (const auto& e : loaded.errors) msg += "\n  - " + e;
+    throw std::runtime_error(msg);
+  }
+  return handlers::Parser(std::move(loaded.catalog), c.telegram.bot_username);
+}
+
+}  // namespace
+
+struct Service::Impl {
+  config::Config config;
+  storage::SqliteStore store;
+  handlers::Parser parser;
+  handlers::Engine engine;
+  Metrics metrics;
+  asio::io_context ioc;
+  std::unique_ptr<Outbox> outbox;
+  Writer writer;
+  RouteContext routes;
+  HttpServer server;
+  std::vector<std::thread> threads;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  bool started{false};
+  bool stopped{false};
+
+  explicit Impl(config::Config c)
+      : config(std::move(c)),
+        store(storage::SqliteOptions{.path = config.storage.path, .synchronous = config.storage.synchronous}),
+        parser(make_parser(config)),
+        engine(parser, handlers::EngineConfig{.default_language = config.bot.language == "en" ? handlers::Lang::en
+                                                                                               : handlers::Lang::zh}),
+        ioc(static_cast<int>(thread_count())),
+        writer(store, config.storage.batch_max, [this] {
+          if (outbox) outbox->wake();
+        }),
+        routes{config, store, writer, engine, metrics},
+        server(ioc,
+               HttpServerOptions{.host = config.server.host,
+                                 .port = config.server.port,
+                                 .body_limit = config.server.body_limit,
+                                 .read_timeout = std::chrono::seconds(config.server.read_timeout_s),
+                                 .idle_timeout = std::chrono::seconds(config.server.idle_timeout_s)},
+               [this](HttpRequest req) -> asio::awaitable<HttpResponse> {
+                 auto started_at = std::chrono::steady_clock::now();
+                 auto path = route_label(req.path);
+                 auto res = co_await handle_request(routes, std::move(req));
+                 metrics.request(path, res.status,
+                                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started_at).count());
+                 co_return res;
+               },
+               metrics) {
+    outbox = std::make_unique<Outbox>(ioc, store, writer, OutboxOptions{.telegram = config.telegram}, metrics);
+  }
+
+  unsigned thread_count() const {
+    unsigned n = config.server.threads ? config.server.threads : std::thread::hardware_concurrency();
+    return n ? n : 2;
+  }
+};
+
+Service::Service(config::Config config) : impl_(std::make_unique<Impl>(std::move(config))) {}
+
+Service::~Service() { stop(); }
+
+void Service::start() {
+  auto& im = *impl_;
+  if (im.started) return;
+  im.server.start();
+  im.outbox->start();
+  im.work.emplace(asio::make_work_guard(im.ioc));
+  for (unsigned i = 0; i < im.thread_count(); ++i) im.threads.emplace_back([&im] { im.ioc.run(); });
+  im.started = true;
+  log::info("server", {{"event", "listening"}, {"address", im.config.server.host}, {"port", std::to_string(im.server.port())},
+                       {"threads", std::to_string(im.thread_count())}, {"telegram", im.config.telegram.bot_token.empty() ? "off" : "on"},
+                       {"catalog_items", std::to_string(im.parser.catalog().size())}});
+}
+
+std::uint16_t Service::port() const { return impl_->server.port(); }
+
+void Service::stop() {
+  auto& im = *impl_;
+  if (!im.started || im.stopped) return;
+  im.stopped = true;
+  log::info("server", {{"event", "stopping"}});
+  // 1. No new connections; idle ones closed; in-flight requests finish (they need the writer).
+  std::promise<void> drained;
+  im.server.shutdown([&] { drained.set_value(); });
+  if (drained.get_future().wait_for(std::chrono::seconds(30)) != std::future_status::ready)
+    log::warn("server", {{"event", "drain_timeout"}});
+  // 2. The outbox records the send in progress, then stops.
+  std::promise<void> outbox_done;
+  im.outbox->stop([&] { outbox_done.set_value(); });
+  if (outbox_done.get_future().wait_for(std::chrono::seconds(30)) != std::future_status::ready)
+    log::warn("outbox", {{"event", "stop_timeout"}});
+  // 3. The writer commits whatever is queued.
+  im.writer.stop();
+  im.work.reset();
+  im.ioc.stop();
+  for (auto& t : im.threads) t.join();
+  im.threads.clear();
+  log::info("server", {{"event", "stopped"}});
+}
+
+void Service::run_until_signal() {
+  start();
+  asio::io_context signals_ioc;
+  asio::signal_set signals(signals_ioc, SIGINT, SIGTERM);
+  signals.async_wait([](const boost::system::error_code&, int sig) {
+    log::info("server", {{"event", "signal"}, {"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
+  });
+  signals_ioc.run();
+  stop();
+}
+
+}  // namespace supplybot::bot

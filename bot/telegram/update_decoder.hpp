@@ -1,0 +1,28 @@
+#pragma once
+// Telegram Update JSON → ChatMessage. Pure: no I/O. Decodes `message`, `edited_message` and
+// `callback_query`; anything else is Ignored (still answered 200, or Telegram stalls the chat).
+// Malformed JSON or wrong types is a DecodeError (answered 400, nothing stored).
+
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "handlers/chat_message.hpp"
+
+namespace supplybot::bot::telegram {
+
+struct Ignored {
+  std::string update_key;  // may be empty when the update had no usable id
+  std::string reason;      // "edited_channel_post", "no text", ...
+};
+
+struct DecodeError {
+  std::string message;
+};
+
+using DecodeResult = std::variant<handlers::ChatMessage, Ignored, DecodeError>;
+
+// now: the receive time, used when the update carries no date.
+DecodeResult decode_update(std::string_view body, handlers::UnixTime now);
+
+}  // namespace supplybot::bot::telegram

@@ -1,0 +1,95 @@
+#include "bot/writer.hpp"
+
+#include <vector>
+
+#include "bot/log.hpp"
+
+namespace supplybot::bot {
+
+Writer::Writer(handlers::Store& store, std::size_t batch_max, std::function<void()> after_commit)
+    : store_(store), batch_max_(batch_max == 0 ? 1 : batch_max), after_commit_(std::move(after_commit)) {
+  thread_ = std::thread([this] { run(); });
+}
+
+Writer::~Writer() { stop(); }
+
+bool Writer::submit(Job job, Done done) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return false;
+    queue_.push_back(Entry{std::move(job), std::move(done)});
+  }
+  cv_.notify_one();
+  return true;
+}
+
+void Writer::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  cv_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+WriterStats Writer::stats() const {
+  std::lock_guard lock(mutex_);
+  auto s = stats_;
+  s.queue_depth = queue_.size();
+  return s;
+}
+
+void Writer::run() {
+  std::vector<Entry> batch;
+  std::vector<std::exception_ptr> results;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty() && stopping_) return;
+      while (!queue_.empty() && batch.size() < batch_max_) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    results.assign(batch.size(), nullptr);
+    auto started = std::chrono::steady_clock::now();
+    bool committed = false;
+    try {
+      store_.write([&](handlers::StoreTx& tx) {
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+          try {
+            tx.savepoint([&] { batch[i].job(tx); });
+          } catch (const handlers::StoreError&) {
+            throw;  // the database itself is failing: the whole batch must not be acknowledged
+          } catch (...) {
+            results[i] = std::current_exception();  // this job only; the rest of the batch goes on
+          }
+        }
+      });
+      committed = true;
+    } catch (const std::exception& e) {
+      log::error("writer", {{"event", "commit_failed"}, {"jobs", std::to_string(batch.size())}, {"error", e.what()}});
+      auto failure = std::current_exception();
+      for (auto& r : results) r = failure;
+    }
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    {
+      std::lock_guard lock(mutex_);
+      stats_.batches++;
+      stats_.jobs += batch.size();
+      if (!committed) stats_.failed_commits++;
+      auto n = batch.size();
+      int bucket = n <= 1 ? 0 : n <= 4 ? 1 : n <= 16 ? 2 : n <= 64 ? 3 : n <= 256 ? 4 : 5;
+      stats_.batch_size_buckets[bucket]++;
+      stats_.commit_seconds_sum += secs;
+    }
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (batch[i].done) batch[i].done(results[i]);
+    }
+    batch.clear();
+    if (committed && after_commit_) after_commit_();
+  }
+}
+
+}  // namespace supplybot::bot

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs the whole test suite (ctest). This is the README's
+# "test" command and what CI runs (.ci/run).
+#   SUPPLYBOT_BUILD_DIR   build folder (default: build)
+#   SUPPLYBOT_JOBS        parallel compile jobs (default: number of cores)
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+bash deploy/install-deps.sh
+build=${SUPPLYBOT_BUILD_DIR:-build}
+jobs=${SUPPLYBOT_JOBS:-$(nproc)}
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DSUPPLYBOT_BUILD_TESTS=ON
+cmake --build "$build" -j "$jobs"
+ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 600

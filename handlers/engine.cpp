@@ -1,0 +1,339 @@
+#include "handlers/engine.hpp"
+
+#include <algorithm>
+
+#include "handlers/outbox_policy.hpp"
+
+namespace supplybot::handlers {
+namespace {
+
+// Everything one message's handling needs, so helpers stay short.
+struct Turn {
+  StoreTx& tx;
+  const ChatMessage& m;
+  UnixTime now;
+  Lang lang;
+  HandleResult& result;
+
+  // Queues a reply to the message (split when longer than Telegram allows).
+  void reply(const std::string& text, std::int64_t order_no = 0) {
+    if (text.empty()) return;
+    for (auto& piece : split_message(text)) {
+      OutgoingMessage out{.platform = m.platform,
+                          .chat_id = m.chat_id,
+                          .thread_id = m.thread_id,
+                          .text = std::move(piece),
+                          .reply_to = m.callback_data ? m.reply_to : std::optional<std::string>(m.message_id),
+                          .order_no = order_no};
+      result.reply_ids.push_back(tx.enqueue_outbox(out, now, now));
+      result.replies.push_back(std::move(out));
+    }
+  }
+};
+
+std::vector<OrderLine> to_lines(const std::vector<ParsedItem>& items) {
+  std::vector<OrderLine> lines;
+  lines.reserve(items.size());
+  for (const auto& it : items) {
+    lines.push_back(OrderLine{.name = it.name, .qty = it.qty, .unit = it.unit, .text = it.text,
+                              .category = it.category, .note = it.note});
+  }
+  return lines;
+}
+
+// A modify message names some items with their new amounts: those replace the matching lines,
+// the others are added; lines not named stay as they were.
+std::vector<OrderLine> merge_lines(std::vector<OrderLine> current, const std::vector<ParsedItem>& changes) {
+  for (const auto& c : changes) {
+    auto it = std::find_if(current.begin(), current.end(), [&](const OrderLine& l) { return l.name == c.name; });
+    OrderLine nl{.name = c.name, .qty = c.qty, .unit = c.unit, .text = c.text, .category = c.category, .note = c.note};
+    if (it == current.end()) {
+      current.push_back(std::move(nl));
+    } else {
+      if (nl.unit.empty()) nl.unit = it->unit;
+      if (nl.note.empty()) nl.note = it->note;
+      *it = std::move(nl);
+    }
+  }
+  return current;
+}
+
+// Removes the named items; returns false when none of them was in the order.
+bool remove_lines(std::vector<OrderLine>& current, const std::vector<ParsedItem>& items) {
+  bool any = false;
+  for (const auto& c : items) {
+    auto before = current.size();
+    std::erase_if(current, [&](const OrderLine& l) { return l.name == c.name; });
+    any = any || current.size() != before;
+  }
+  return any;
+}
+
+std::string join_notes(const Parsed& p) { return p.notes.value_or(""); }
+
+// The household a message speaks for: the address it names, else the sender's linked one.
+std::optional<HouseholdId> household_for(Turn& t, const Parsed& p, std::string& address) {
+  if (p.household) {
+    address = *p.household;
+    auto h = t.tx.upsert_household(*p.household, building_of(*p.household), t.now);
+    // The first address a resident writes links their account (they can still order for a
+    // neighbour later by naming the neighbour's address; that does not move their own link).
+    auto member = t.tx.member(t.m.platform, t.m.sender_id);
+    if (!member || !member->household) {
+      t.tx.upsert_member(Member{.platform = t.m.platform, .user_id = t.m.sender_id, .display_name = t.m.sender_name,
+                                .household = h, .language = ""},
+                         t.now);
+    }
+    return h;
+  }
+  auto member = t.tx.member(t.m.platform, t.m.sender_id);
+  if (member && member->household) {
+    address = t.tx.household_address(*member->household).value_or("");
+    return member->household;
+  }
+  return std::nullopt;
+}
+
+std::optional<Order> find_target_order(Turn& t, const Parsed& p, std::string& refusal) {
+  // 1. An explicit number: "取消 #123".
+  if (p.order_ref) {
+    std::int64_t id = 0;
+    try {
+      id = std::stoll(*p.order_ref);
+    } catch (const std::exception&) {
+      refusal = texts::order_not_found(t.lang, *p.order_ref);
+      return std::nullopt;
+    }
+    auto o = t.tx.order(OrderId{id});
+    if (!o) {
+      refusal = texts::order_not_found(t.lang, *p.order_ref);
+      return std::nullopt;
+    }
+    auto member = t.tx.member(t.m.platform, t.m.sender_id);
+    bool own = o->sender_id == t.m.sender_id || (member && member->household && *member->household == o->household);
+    if (!own) {
+      refusal = texts::not_your_order(t.lang, *p.order_ref);
+      return std::nullopt;
+    }
+    return o;
+  }
+  // 2. A reply to the bot's confirmation or to the resident's own order message.
+  if (t.m.reply_to) {
+    if (auto no = t.tx.order_for_bot_message(t.m.platform, t.m.chat_id, *t.m.reply_to)) return t.tx.order(*no);
+    if (auto o = t.tx.order_by_source(t.m.platform, t.m.chat_id, *t.m.reply_to)) return o;
+  }
+  // 3. The household's latest open order.
+  std::string address;
+  auto member = t.tx.member(t.m.platform, t.m.sender_id);
+  if (member && member->household) {
+    auto open = t.tx.open_orders_of(*member->household);
+    if (!open.empty()) return open.back();
+  }
+  refusal = texts::no_order_to_change(t.lang);
+  return std::nullopt;
+}
+
+void handle_cancel(Turn& t, const Parsed& p) {
+  std::string refusal;
+  auto o = find_target_order(t, p, refusal);
+  if (!o) {
+    t.reply(refusal);
+    t.result.outcome = "cancel_refused";
+    return;
+  }
+  if (o->status == OrderStatus::cancelled) {
+    t.reply(texts::already_cancelled(t.lang, *o));
+    t.result.outcome = "cancel_refused";
+    return;
+  }
+  if (!is_changeable(o->status)) {
+    t.reply(texts::change_refused(t.lang, *o));
+    t.result.outcome = "cancel_refused";
+    return;
+  }
+  auto lines = o->lines;
+  if (!p.items.empty() && remove_lines(lines, p.items) && !lines.empty()) {
+    // Only some items cancelled: the order stays with the rest.
+    t.tx.replace_lines(o->no, lines, o->notes, t.now);
+    auto updated = t.tx.order(o->no);
+    t.reply(texts::order_updated(t.lang, *updated), o->no.value);
+    t.result.orders_changed.push_back(o->no);
+    t.result.outcome = "items_cancelled";
+    return;
+  }
+  t.tx.set_status(o->no, OrderStatus::cancelled, t.m.sender_id, "cancelled by resident", t.now);
+  o->status = OrderStatus::cancelled;
+  t.reply(texts::order_cancelled(t.lang, *o), o->no.value);
+  t.result.orders_changed.push_back(o->no);
+  t.result.outcome = "cancelled";
+}
+
+void handle_modify(Turn& t, const Parsed& p) {
+  std::string refusal;
+  auto o = find_target_order(t, p, refusal);
+  if (!o) {
+    t.reply(refusal);
+    t.result.outcome = "modify_refused";
+    return;
+  }
+  if (!is_changeable(o->status)) {
+    t.reply(texts::change_refused(t.lang, *o));
+    t.result.outcome = "modify_refused";
+    return;
+  }
+  if (p.items.empty()) {
+    t.reply(texts::ask_unclear(t.lang, p.unclear.empty() ? t.m.text : p.unclear));
+    t.result.outcome = "unclear";
+    return;
+  }
+  auto notes = p.notes ? *p.notes : o->notes;
+  t.tx.replace_lines(o->no, merge_lines(o->lines, p.items), notes, t.now);
+  auto updated = t.tx.order(o->no);
+  t.reply(texts::order_updated(t.lang, *updated), o->no.value);
+  t.result.orders_changed.push_back(o->no);
+  t.result.outcome = "modified";
+}
+
+// An order message: new, or (for an edited message) a change of the order it created.
+void handle_order(Turn& t, const Parsed& p, const Engine&, double min_confidence) {
+  if (t.m.edited) {
+    if (auto existing = t.tx.order_by_source(t.m.platform, t.m.chat_id, t.m.message_id)) {
+      if (!is_changeable(existing->status)) {
+        t.reply(texts::change_refused(t.lang, *existing));
+        t.result.outcome = "modify_refused";
+        return;
+      }
+      t.tx.replace_lines(existing->no, to_lines(p.items), join_notes(p), t.now);
+      auto updated = t.tx.order(existing->no);
+      t.reply(texts::order_updated(t.lang, *updated), existing->no.value);
+      t.result.orders_changed.push_back(existing->no);
+      t.result.outcome = "modified";
+      return;
+    }
+  }
+  if (p.confidence < min_confidence || p.items.empty()) {
+    t.reply(texts::ask_unclear(t.lang, p.unclear.empty() ? t.m.text : p.unclear));
+    t.result.outcome = "unclear";
+    return;
+  }
+  std::string address;
+  auto household = household_for(t, p, address);
+  if (!household) {
+    t.reply(texts::ask_address(t.lang));
+    t.result.outcome = "ask_address";
+    return;
+  }
+  NewOrder no{.household = *household,
+              .platform = t.m.platform,
+              .chat_id = t.m.chat_id,
+              .source_message_id = t.m.message_id,
+              .sender_id = t.m.sender_id,
+              .notes = join_notes(p),
+              .urgent = p.urgent,
+              .lines = to_lines(p.items)};
+  auto id = t.tx.insert_order(no, t.now);
+  auto order = t.tx.order(id);
+  t.reply(texts::order_confirmed(t.lang, *order), id.value);
+  t.result.orders_created.push_back(id);
+  t.result.outcome = "order";
+}
+
+void handle_my_orders(Turn& t) {
+  auto member = t.tx.member(t.m.platform, t.m.sender_id);
+  if (!member || !member->household) {
+    t.reply(texts::no_household(t.lang));
+    t.result.outcome = "no_household";
+    return;
+  }
+  auto address = t.tx.household_address(*member->household).value_or("");
+  t.reply(texts::open_orders(t.lang, address, t.tx.open_orders_of(*member->household)));
+  t.result.outcome = "my_orders";
+}
+
+void handle_command(Turn& t, const Parsed& p, const Parser& parser) {
+  const auto& c = p.command;
+  if (!p.known_command) {
+    t.reply(texts::unknown_command(t.lang, "/" + c));
+    t.result.outcome = "unknown_command";
+    return;
+  }
+  if (c == "start") {
+    t.reply(texts::start(t.lang));
+    t.result.outcome = "help";
+  } else if (c == "help") {
+    t.reply(texts::help(t.lang));
+    t.result.outcome = "help";
+  } else if (c == "my") {
+    handle_my_orders(t);
+  } else if (c == "register") {
+    std::string joined;
+    for (const auto& a : p.args) joined += (joined.empty() ? "" : " ") + a;
+    auto parsed = parser.parse(joined);
+    if (!parsed.household) {
+      t.reply(texts::register_usage(t.lang));
+      t.result.outcome = "register_usage";
+      return;
+    }
+    auto h = t.tx.upsert_household(*parsed.household, building_of(*parsed.household), t.now);
+    t.tx.upsert_member(Member{.platform = t.m.platform, .user_id = t.m.sender_id, .display_name = t.m.sender_name,
+                              .household = h, .language = ""},
+                       t.now);
+    t.reply(texts::registered(t.lang, *parsed.household));
+    t.result.outcome = "registered";
+  } else if (c == "cancel") {
+    handle_cancel(t, p);
+  } else {
+    t.reply(texts::not_available_yet(t.lang, "/" + c));
+    t.result.outcome = "not_available";
+  }
+}
+
+}  // namespace
+
+Lang reply_language(const ChatMessage& m, Lang fallback) {
+  if (m.language_code.rfind("zh", 0) == 0) return Lang::zh;
+  // Script of the message: any CJK means Chinese; mostly Latin letters means English.
+  std::size_t latin = 0, cjk = 0;
+  for (std::size_t i = 0; i < m.text.size(); ++i) {
+    auto c = static_cast<unsigned char>(m.text[i]);
+    if (c >= 0xE4 && c <= 0xE9) ++cjk;
+    else if ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') ++latin;
+  }
+  if (cjk > 0) return Lang::zh;
+  if (latin >= 3) return Lang::en;
+  if (m.language_code.rfind("en", 0) == 0) return Lang::en;
+  return fallback;
+}
+
+Engine::Engine(const Parser& parser, EngineConfig config) : parser_(parser), config_(config) {}
+
+HandleResult Engine::handle(StoreTx& tx, const ChatMessage& m, UnixTime now) const {
+  HandleResult result;
+  if (!tx.insert_inbound(m, now)) {
+    result.duplicate = true;
+    result.outcome = "duplicate";
+    return result;
+  }
+  Turn t{tx, m, now, reply_language(m, config_.default_language), result};
+  if (m.callback_data) {
+    t.reply(texts::not_available_yet(t.lang, "[button]"));
+    result.outcome = "button";
+    return result;
+  }
+  Parsed p = parser_.parse(m.text);
+  switch (p.intent) {
+    case Intent::command: handle_command(t, p, parser_); break;
+    case Intent::order: handle_order(t, p, *this, config_.min_confidence); break;
+    case Intent::cancel: handle_cancel(t, p); break;
+    case Intent::modify: handle_modify(t, p); break;
+    case Intent::query: handle_my_orders(t); break;
+    case Intent::chat:
+      // In a group the bot keeps quiet about chat that is not for it; in private it helps.
+      if (m.chat_kind == ChatKind::private_chat) t.reply(texts::help(t.lang));
+      result.outcome = "chat";
+      break;
+  }
+  return result;
+}
+
+}  // namespace supplybot::handlers

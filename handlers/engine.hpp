@@ -1,0 +1,48 @@
+#pragma once
+// The engine's decisions for one incoming message: dedup, understand, change orders, and the
+// replies to send. Runs inside the writer's transaction (StoreTx); it never touches a socket or
+// a clock (now is passed in). Immutable after construction: safe to share, but StoreTx calls
+// happen only on the writer thread.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "handlers/chat_message.hpp"
+#include "handlers/order.hpp"
+#include "handlers/parse/parser.hpp"
+#include "handlers/store.hpp"
+#include "handlers/texts.hpp"
+
+namespace supplybot::handlers {
+
+struct EngineConfig {
+  Lang default_language{Lang::zh};
+  double min_confidence{0.6};  // below it the bot asks instead of storing an order
+};
+
+struct HandleResult {
+  bool duplicate{false};
+  std::vector<OutgoingMessage> replies;  // already written to the outbox
+  std::vector<std::int64_t> reply_ids;   // their outbox rows, same order
+  std::vector<OrderId> orders_created;
+  std::vector<OrderId> orders_changed;
+  std::string outcome;  // short word for logs and tests: "order", "help", "chat", ...
+};
+
+class Engine {
+ public:
+  Engine(const Parser& parser, EngineConfig config);
+
+  HandleResult handle(StoreTx& tx, const ChatMessage& m, UnixTime now) const;
+
+ private:
+  const Parser& parser_;
+  EngineConfig config_;
+};
+
+// The language to answer a message in: the sender's client language if it says, else the script
+// the message is written in, else the default.
+Lang reply_language(const ChatMessage& m, Lang fallback);
+
+}  // namespace supplybot::handlers

@@ -1,0 +1,43 @@
+#pragma once
+// Every word the bot says, in Chinese and English, in one place so a translator finds it.
+// Pure functions of their arguments.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "handlers/order.hpp"
+
+namespace supplybot::handlers {
+
+enum class Lang { zh, en };
+
+namespace texts {
+
+std::string help(Lang l);
+std::string start(Lang l);
+std::string unknown_command(Lang l, std::string_view command);
+std::string not_available_yet(Lang l, std::string_view command);
+
+std::string format_qty(double qty);
+std::string line_text(const OrderLine& line);
+std::string status_name(Lang l, OrderStatus s);
+
+std::string order_confirmed(Lang l, const Order& o);
+std::string order_updated(Lang l, const Order& o);
+std::string order_cancelled(Lang l, const Order& o);
+std::string change_refused(Lang l, const Order& o);
+std::string already_cancelled(Lang l, const Order& o);
+std::string no_order_to_change(Lang l);
+std::string order_not_found(Lang l, std::string_view ref);
+std::string not_your_order(Lang l, std::string_view ref);
+std::string ask_address(Lang l);
+std::string ask_unclear(Lang l, std::string_view unclear);
+std::string registered(Lang l, std::string_view address);
+std::string register_usage(Lang l);
+std::string open_orders(Lang l, std::string_view address, const std::vector<Order>& orders);
+std::string no_household(Lang l);
+std::string nothing_new_in_jielong(Lang l);
+
+}  // namespace texts
+}  // namespace supplybot::handlers

@@ -1,0 +1,98 @@
+#include "config/config.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+using namespace supplybot::config;
+
+namespace {
+bool mentions(const LoadResult& r, std::string_view key) {
+  return std::any_of(r.errors.begin(), r.errors.end(), [&](const std::string& e) { return e.find(key) != std::string::npos; });
+}
+}  // namespace
+
+TEST_CASE("config: defaults without a file") {
+  auto r = load({}, {});
+  REQUIRE(r.ok());
+  CHECK(r.config.server.host == "127.0.0.1");
+  CHECK(r.config.server.port == 8080);
+  CHECK(r.config.storage.path == "var/supplybot.db");
+  CHECK(r.config.storage.synchronous == "FULL");
+  CHECK(r.config.telegram.api_root == "https://api.telegram.org");
+  CHECK(r.config.server.body_limit == 1024 * 1024);
+}
+
+TEST_CASE("config: TOML values are read") {
+  auto r = load_from_string(R"(
+[server]
+listen = "0.0.0.0:9000"
+threads = 3
+[telegram]
+bot_token = "123:abc"
+secret_token = "s3cret-_X"
+api_root = "http://127.0.0.1:9999/"
+bot_username = "@MyBot"
+[roles]
+coordinators = ["telegram:1", "wecom:zhang"]
+)", {});
+  REQUIRE(r.ok());
+  CHECK(r.config.server.host == "0.0.0.0");
+  CHECK(r.config.server.port == 9000);
+  CHECK(r.config.server.threads == 3);
+  CHECK(r.config.telegram.api_root == "http://127.0.0.1:9999");
+  CHECK(r.config.telegram.bot_username == "MyBot");
+  CHECK(r.config.roles.coordinators == std::vector<std::string>{"telegram:1", "wecom:zhang"});
+}
+
+TEST_CASE("config: environment overrides the file") {
+  auto r = load_from_string("[server]\nlisten = \"127.0.0.1:8080\"\n",
+                            {{"SUPPLYBOT_SERVER_LISTEN", "127.0.0.1:0"},
+                             {"SUPPLYBOT_ROLES_COORDINATORS", "telegram:5, telegram:6"},
+                             {"SUPPLYBOT_STORAGE_PATH", "/tmp/x.db"}});
+  REQUIRE(r.ok());
+  CHECK(r.config.server.port == 0);
+  CHECK(r.config.storage.path == "/tmp/x.db");
+  CHECK(r.config.roles.coordinators.size() == 2);
+  CHECK(r.config.roles.coordinators[1] == "telegram:6");
+}
+
+TEST_CASE("config: every bad value is reported, naming its key") {
+  auto r = load_from_string(R"(
+[server]
+listen = "nonsense"
+threads = -1
+[storage]
+synchronous = "sometimes"
+[telegram]
+bot_token = "123:abc"
+api_root = "ftp://x"
+[bogus]
+key = 1
+)", {{"SUPPLYBOT_SERVER_BODY_LIMIT", "lots"}});
+  CHECK_FALSE(r.ok());
+  CHECK(mentions(r, "server.listen"));
+  CHECK(mentions(r, "server.threads"));
+  CHECK(mentions(r, "storage.synchronous"));
+  CHECK(mentions(r, "telegram.api_root"));
+  CHECK(mentions(r, "telegram.secret_token"));  // required with a bot token
+  CHECK(mentions(r, "bogus.key"));
+  CHECK(mentions(r, "SUPPLYBOT_SERVER_BODY_LIMIT"));
+}
+
+TEST_CASE("config: TOML syntax errors name the line") {
+  auto r = load_from_string("[server\nlisten=1", {});
+  CHECK_FALSE(r.ok());
+  CHECK(mentions(r, "line 1"));
+}
+
+TEST_CASE("config: a missing file is an error") {
+  auto r = load("/nonexistent/supplybot.toml", {});
+  CHECK_FALSE(r.ok());
+}
+
+TEST_CASE("config: the example config is valid") {
+  auto r = load(std::string(SUPPLYBOT_SOURCE_DIR) + "/config/supplybot.example.toml", {});
+  for (const auto& e : r.errors) MESSAGE(e);
+  CHECK(r.ok());
+}

@@ -1,0 +1,182 @@
+// Conversations through the real engine: real parser and catalog, SQLite in memory.
+
+#include "handlers/engine.hpp"
+
+#include <doctest/doctest.h>
+
+#include "config/catalog_loader.hpp"
+#include "storage/sqlite_store.hpp"
+
+using namespace supplybot;
+using namespace supplybot::handlers;
+
+namespace {
+
+const Parser& parser() {
+  static const Parser p = [] {
+    auto loaded = config::load_catalog(std::string(SUPPLYBOT_SOURCE_DIR) + "/config/catalog.toml");
+    REQUIRE(loaded.ok());
+    return Parser(std::move(loaded.catalog), "SupplyBot");
+  }();
+  return p;
+}
+
+struct Chat {
+  storage::SqliteStore store{{.path = ":memory:"}};
+  Engine engine{parser(), EngineConfig{}};
+  int next_update = 1;
+  int next_message = 100;
+  UnixTime now = 1'764'300'000;
+
+  HandleResult say(const std::string& user, const std::string& text, std::optional<std::string> reply_to = {},
+                   std::string chat = "-100", bool edited = false, std::string message_id = {}) {
+    ChatMessage m{.platform = Platform::telegram,
+                  .chat_id = chat,
+                  .chat_kind = chat.front() == '-' ? ChatKind::group : ChatKind::private_chat,
+                  .sender_id = user,
+                  .sender_name = "user" + user,
+                  .message_id = message_id.empty() ? std::to_string(next_message++) : message_id,
+                  .update_key = std::to_string(next_update++),
+                  .text = text,
+                  .reply_to = std::move(reply_to),
+                  .edited = edited,
+                  .time = now};
+    HandleResult r;
+    store.write([&](StoreTx& tx) { r = engine.handle(tx, m, now); });
+    return r;
+  }
+
+  std::optional<Order> order(std::int64_t id) {
+    std::optional<Order> o;
+    store.write([&](StoreTx& tx) { o = tx.order(OrderId{id}); });
+    return o;
+  }
+
+  std::string reply_text(const HandleResult& r) { return r.replies.empty() ? "" : r.replies.front().text; }
+};
+
+}  // namespace
+
+TEST_CASE("engine: an order with an address is stored, confirmed and links the sender") {
+  Chat c;
+  auto r = c.say("1", "3栋2单元502 白菜2斤 鸡蛋一盒");
+  REQUIRE(r.orders_created.size() == 1);
+  auto o = c.order(r.orders_created[0].value);
+  REQUIRE(o);
+  CHECK(o->address == "3-2-502");
+  REQUIRE(o->lines.size() == 2);
+  CHECK(o->lines[0].name == "白菜");
+  CHECK(o->lines[0].qty == 2);
+  CHECK(o->lines[0].unit == "斤");
+  auto text = c.reply_text(r);
+  CHECK(text.find("#1") != std::string::npos);
+  CHECK(text.find("白菜 2斤") != std::string::npos);
+  CHECK(text.find("鸡蛋 1盒") != std::string::npos);
+  REQUIRE(r.replies.size() == 1);
+  CHECK(*r.replies[0].reply_to == "100");
+  CHECK(r.replies[0].order_no == 1);
+
+  SUBCASE("the next order needs no address") {
+    auto r2 = c.say("1", "再要苹果5个");
+    REQUIRE(r2.orders_created.size() == 1);
+    CHECK(c.order(r2.orders_created[0].value)->address == "3-2-502");
+  }
+  SUBCASE("a redelivered update changes nothing") {
+    ChatMessage m{.chat_id = "-100", .sender_id = "1", .message_id = "100", .update_key = "1", .text = "3栋2单元502 白菜2斤 鸡蛋一盒"};
+    HandleResult again;
+    c.store.write([&](StoreTx& tx) { again = c.engine.handle(tx, m, c.now); });
+    CHECK(again.duplicate);
+    CHECK(again.replies.empty());
+    CHECK_FALSE(c.order(2));
+  }
+}
+
+TEST_CASE("engine: an order without an address from a stranger asks for it") {
+  Chat c;
+  auto r = c.say("9", "白菜2斤 鸡蛋一盒");
+  CHECK(r.orders_created.empty());
+  CHECK(r.outcome == "ask_address");
+  CHECK(c.reply_text(r).find("门牌号") != std::string::npos);
+  auto reg = c.say("9", "/register 5-1101");
+  CHECK(reg.outcome == "registered");
+  auto r2 = c.say("9", "白菜2斤 鸡蛋一盒");
+  REQUIRE(r2.orders_created.size() == 1);
+  CHECK(c.order(r2.orders_created[0].value)->address == "5-1101");
+}
+
+TEST_CASE("engine: edits, modifications and cancellations change the same order") {
+  Chat c;
+  auto r = c.say("1", "3栋2单元502 白菜2斤 鸡蛋一盒", {}, "-100", false, "500");
+  REQUIRE(r.orders_created.size() == 1);
+  auto id = r.orders_created[0];
+
+  SUBCASE("an edited message updates the order") {
+    auto e = c.say("1", "3栋2单元502 白菜3斤 鸡蛋一盒", {}, "-100", true, "500");
+    CHECK(e.orders_created.empty());
+    REQUIRE(e.orders_changed.size() == 1);
+    CHECK(c.order(id.value)->lines[0].qty == 3);
+  }
+  SUBCASE("白菜改成3斤 changes only that item") {
+    auto m = c.say("1", "白菜改成3斤");
+    CHECK(m.outcome == "modified");
+    auto o = c.order(id.value);
+    REQUIRE(o->lines.size() == 2);
+    CHECK(o->lines[0].qty == 3);
+    CHECK(o->lines[1].name == "鸡蛋");
+  }
+  SUBCASE("取消 in reply to the confirmation cancels it") {
+    c.store.write([&](StoreTx& tx) { tx.outbox_sent(r.reply_ids[0], "9001", c.now); });
+    auto x = c.say("1", "取消", std::string("9001"));
+    CHECK(x.outcome == "cancelled");
+    CHECK(c.order(id.value)->status == OrderStatus::cancelled);
+    auto again = c.say("1", "取消", std::string("9001"));
+    CHECK(again.outcome == "cancel_refused");
+  }
+  SUBCASE("取消 #N from another household is refused") {
+    c.say("2", "/register 4-1-101");
+    auto x = c.say("2", "取消 #1");
+    CHECK(x.outcome == "cancel_refused");
+    CHECK(c.order(id.value)->status == OrderStatus::pending);
+  }
+  SUBCASE("after purchase a change is refused with the reason") {
+    c.store.write([&](StoreTx& tx) { tx.set_status(id, OrderStatus::purchased, "v1", "", c.now); });
+    auto m = c.say("1", "白菜改成3斤");
+    CHECK(m.outcome == "modify_refused");
+    CHECK(c.reply_text(m).find("已购买") != std::string::npos);
+    CHECK(c.order(id.value)->lines[0].qty == 2);
+  }
+}
+
+TEST_CASE("engine: /my and status questions list open orders") {
+  Chat c;
+  c.say("1", "3栋2单元502 白菜2斤");
+  auto my = c.say("1", "/my");
+  CHECK(my.outcome == "my_orders");
+  CHECK(c.reply_text(my).find("#1") != std::string::npos);
+  auto q = c.say("1", "我的菜什么时候到?");
+  CHECK(q.outcome == "my_orders");
+  auto none = c.say("5", "我的订单");
+  CHECK(none.outcome == "no_household");
+}
+
+TEST_CASE("engine: chat in a group gets no answer; commands do") {
+  Chat c;
+  CHECK(c.say("1", "谢谢志愿者们辛苦了！").replies.empty());
+  CHECK(c.say("1", "今天下午3点核酸检测，请大家下楼").replies.empty());
+  CHECK_FALSE(c.say("1", "/help@SupplyBot").replies.empty());
+  CHECK(c.say("1", "/help@OtherBot").replies.empty());
+  auto unknown = c.say("1", "/frobnicate");
+  CHECK(unknown.outcome == "unknown_command");
+  SUBCASE("in private chat the bot explains itself") {
+    auto r = c.say("1", "你好", {}, "42");
+    CHECK_FALSE(r.replies.empty());
+  }
+}
+
+TEST_CASE("engine: English orders get English answers") {
+  Chat c;
+  auto r = c.say("3", "Flat 12B, 2 loaves of bread and a dozen eggs pls");
+  REQUIRE(r.orders_created.size() == 1);
+  auto text = c.reply_text(r);
+  CHECK(text.find("Order #1 for 12B received") != std::string::npos);
+}

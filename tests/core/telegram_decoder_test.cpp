@@ -1,0 +1,86 @@
+#include "bot/telegram/update_decoder.hpp"
+
+#include <doctest/doctest.h>
+
+using namespace supplybot;
+using namespace supplybot::bot::telegram;
+
+namespace {
+handlers::ChatMessage ok(const DecodeResult& r) {
+  REQUIRE(std::holds_alternative<handlers::ChatMessage>(r));
+  return std::get<handlers::ChatMessage>(r);
+}
+}  // namespace
+
+TEST_CASE("telegram decode: group message with text") {
+  auto m = ok(decode_update(R"({"update_id":9007199254740993,"message":{"message_id":12,"date":1700000000,
+    "chat":{"id":-1001234567890123,"type":"supergroup","title":"3栋"},
+    "from":{"id":5123456789,"is_bot":false,"first_name":"秀英","last_name":"王","username":"wxy","language_code":"zh-hans"},
+    "text":"3栋2单元502 白菜2斤"}})", 1));
+  CHECK(m.update_key == "9007199254740993");
+  CHECK(m.chat_id == "-1001234567890123");
+  CHECK(m.sender_id == "5123456789");
+  CHECK(m.sender_name == "秀英 王");
+  CHECK(m.sender_username == "wxy");
+  CHECK(m.chat_kind == handlers::ChatKind::group);
+  CHECK(m.message_id == "12");
+  CHECK(m.text == "3栋2单元502 白菜2斤");
+  CHECK(m.time == 1700000000);
+  CHECK_FALSE(m.edited);
+  CHECK_FALSE(m.thread_id);
+}
+
+TEST_CASE("telegram decode: forum topic, caption, reply and private chat") {
+  SUBCASE("topic") {
+    auto m = ok(decode_update(R"({"update_id":1,"message":{"message_id":3,"message_thread_id":77,"is_topic_message":true,
+      "chat":{"id":-100,"type":"supergroup"},"from":{"id":1,"first_name":"a"},"text":"hi"}})", 5));
+    REQUIRE(m.thread_id);
+    CHECK(*m.thread_id == 77);
+    CHECK(m.time == 5);
+  }
+  SUBCASE("caption") {
+    auto m = ok(decode_update(R"({"update_id":1,"message":{"message_id":3,"chat":{"id":-1,"type":"group"},
+      "from":{"id":1,"first_name":"a"},"photo":[],"caption":"鸡蛋一盒"}})", 5));
+    CHECK(m.text == "鸡蛋一盒");
+  }
+  SUBCASE("reply") {
+    auto m = ok(decode_update(R"({"update_id":1,"message":{"message_id":3,"chat":{"id":42,"type":"private"},
+      "from":{"id":42,"first_name":"a"},"text":"取消","reply_to_message":{"message_id":2,"chat":{"id":42,"type":"private"},"date":1}}})", 5));
+    CHECK(m.chat_kind == handlers::ChatKind::private_chat);
+    REQUIRE(m.reply_to);
+    CHECK(*m.reply_to == "2");
+  }
+}
+
+TEST_CASE("telegram decode: edited message and callback query") {
+  auto e = ok(decode_update(R"({"update_id":2,"edited_message":{"message_id":3,"date":1,"edit_date":9,
+    "chat":{"id":-1,"type":"group"},"from":{"id":1,"first_name":"a"},"text":"白菜3斤"}})", 5));
+  CHECK(e.edited);
+  CHECK(e.time == 9);
+  auto c = ok(decode_update(R"({"update_id":3,"callback_query":{"id":"abc","from":{"id":1,"first_name":"a"},
+    "message":{"message_id":50,"chat":{"id":-7,"type":"group"},"date":1},"data":"cancel:12"}})", 5));
+  REQUIRE(c.callback_data);
+  CHECK(*c.callback_data == "cancel:12");
+  CHECK(*c.callback_id == "abc");
+  CHECK(c.chat_id == "-7");
+  CHECK(*c.reply_to == "50");
+}
+
+TEST_CASE("telegram decode: other kinds and text-less messages are ignored, not errors") {
+  CHECK(std::holds_alternative<Ignored>(decode_update(R"({"update_id":1,"channel_post":{"message_id":1}})", 0)));
+  CHECK(std::holds_alternative<Ignored>(decode_update(R"({"update_id":1,"my_chat_member":{}})", 0)));
+  CHECK(std::holds_alternative<Ignored>(decode_update(R"({"update_id":1})", 0)));
+  CHECK(std::holds_alternative<Ignored>(decode_update(
+      R"({"update_id":1,"message":{"message_id":1,"chat":{"id":1,"type":"private"},"sticker":{}}})", 0)));
+}
+
+TEST_CASE("telegram decode: malformed JSON and wrong types are errors") {
+  for (const char* body : {"", "{", "null", "[]", R"({"update_id":"1"})", R"({"update_id":1.5})",
+                           R"({"update_id":1,"message":"x"})", R"({"update_id":1,"message":{"message_id":1,"chat":{"id":"1"}}})",
+                           R"({"update_id":1,"message":{"message_id":1,"chat":{"id":1,"type":"group"},"text":5}})",
+                           R"({"update_id":1,"message":{"chat":{"id":1,"type":"group"},"text":"x"}})",
+                           "{\"update_id\":1,\"message\":{\"message_id\":1,\"chat\":{\"id\":1},\"text\":\"\xff\xfe\"}}"}) {
+    CAPTURE(body);
+    CHECK(std::holds_alternative<DecodeError>(decode_update(body, 0)));
+  }
+}

@@ -1,0 +1,75 @@
+// The real binary as an operator runs it: starts on a port, answers, and on SIGTERM finishes and
+// exits 0.
+
+#include <doctest/doctest.h>
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <regex>
+#include <thread>
+
+#include "tests/support/test_http.hpp"
+
+using namespace supplybot::testing;
+
+namespace {
+
+// Reads the port the server logged ("port=NNNN") from its stderr file.
+std::uint16_t wait_for_port(const std::filesystem::path& log, std::chrono::seconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::regex re("event=listening .*port=([0-9]+)");
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::ifstream in(log);
+    std::string line;
+    while (std::getline(in, line)) {
+      std::smatch m;
+      if (std::regex_search(line, m, re)) return static_cast<std::uint16_t>(std::stoi(m[1]));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return 0;
+}
+
+}  // namespace
+
+TEST_CASE("process: serve answers, then exits 0 on SIGTERM") {
+  TempDir dir;
+  auto log = dir.path() / "stderr.log";
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    setenv("SUPPLYBOT_SERVER_LISTEN", "127.0.0.1:0", 1);
+    setenv("SUPPLYBOT_STORAGE_PATH", (dir.path() / "db.sqlite").c_str(), 1);
+    setenv("SUPPLYBOT_BOT_CATALOG", SUPPLYBOT_SOURCE_DIR "/config/catalog.toml", 1);
+    freopen(log.c_str(), "w", stderr);
+    execl(SUPPLYBOT_BINARY, SUPPLYBOT_BINARY, "serve", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  auto port = wait_for_port(log, std::chrono::seconds(20));
+  REQUIRE(port != 0);
+  CHECK(http_request(port, "GET", "/healthz").status == 200);
+  REQUIRE(kill(pid, SIGTERM) == 0);
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  std::ifstream in(log);
+  std::string all((std::istreambuf_iterator<char>(in)), {});
+  CHECK(all.find("event=stopped") != std::string::npos);
+}
+
+TEST_CASE("process: an invalid config names the key and exits non-zero") {
+  TempDir dir;
+  auto cfg = dir.path() / "bad.toml";
+  std::ofstream(cfg) << "[server]\nlisten = \"nowhere\"\n[telegram]\nbot_token = \"1:x\"\n";
+  std::string cmd = std::string(SUPPLYBOT_BINARY) + " migrate --config " + cfg.string() + " 2>" + (dir.path() / "err").string();
+  int rc = std::system(cmd.c_str());
+  CHECK(WEXITSTATUS(rc) == 2);
+  std::ifstream in(dir.path() / "err");
+  std::string all((std::istreambuf_iterator<char>(in)), {});
+  CHECK(all.find("server.listen") != std::string::npos);
+  CHECK(all.find("telegram.secret_token") != std::string::npos);
+}
