@@ -81,7 +81,8 @@ void print_readable(const handlers::Parsed& p, std::ostream& out) {
 std::string parsed_to_json_line(const std::string& id_json, const handlers::Parsed& parsed) {
   json j = json::object();
   j["id"] = json::parse(id_json, nullptr, false);
-  for (auto& [k, v] : to_json(parsed).items()) j[k] = v;
+  json body = to_json(parsed);
+  for (auto& [k, v] : body.items()) j[k] = v;
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
@@ -125,7 +126,8 @@ int run_parse(const ParseOptions& opts, std::istream& in, std::ostream& out, std
     } else {
       result["id"] = j.contains("id") ? j["id"] : json(nullptr);
       auto parsed = parser.parse(j["text"].get_ref<const std::string&>());
-      for (auto& [k, v] : to_json(parsed).items()) result[k] = v;
+      json body = to_json(parsed);
+      for (auto& [k, v] : body.items()) result[k] = v;
     }
     out << result.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
   }

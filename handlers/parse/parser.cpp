@@ -29,6 +29,10 @@ Parser::Parser(Catalog catalog, std::string bot_username)
   for (auto& c : bot_username_) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + 32);
   }
+  auto table = command_table();
+  for (std::size_t i = 0; i < table.size(); ++i) {
+    for (auto w : table[i].words) commands_.insert(normalize(w), static_cast<std::int32_t>(i));
+  }
 }
 
 namespace {
@@ -646,6 +650,7 @@ struct ParseRun {
     ParsedItem item;
     std::size_t tok;  // first token of the item name
     bool explicit_qty = false;
+    std::int32_t entry = -1;  // catalog entry, -1 when unknown
   };
   std::vector<Found> found;
   bool vague_ = false;
@@ -678,7 +683,7 @@ struct ParseRun {
       Qty& q = qtys[static_cast<std::size_t>(qi)];
       toks[k].used = true;
       for (auto it = group.rbegin(); it != group.rend(); ++it) {
-        Found f{make_item(toks[*it].id, toks[*it].b, toks[*it].e), *it};
+        Found f{make_item(toks[*it].id, toks[*it].b, toks[*it].e), *it, false, toks[*it].id};
         q.bound = false;
         apply_qty(f.item, q, f.explicit_qty);
         f.item.text = span(toks[*it].b, toks[std::max(q.te, k + 1) - 1].e);
@@ -691,7 +696,7 @@ struct ParseRun {
     for (std::size_t k = 0; k < toks.size(); ++k) {
       if (toks[k].kind != T::item || toks[k].used) continue;
       if (in_note_[k]) continue;
-      Found f{make_item(toks[k].id, toks[k].b, toks[k].e), k};
+      Found f{make_item(toks[k].id, toks[k].b, toks[k].e), k, false, toks[k].id};
       toks[k].used = true;
       std::string size = take_size(k);
       // Pre quantity: "2斤白菜", "2 loaves of bread", "一桶金龙鱼花生油" (brand words between).
@@ -806,11 +811,8 @@ struct ParseRun {
           b = std::min<std::size_t>(b, toks[j].b);
         }
       }
-      for (std::size_t j = 0; j < toks.size(); ++j) {
-        if (toks[j].used && toks[j].kind == T::word && toks[j].wk == WordKind::size_mark && toks[j].b < b &&
-            j + 1 == k) {
-          b = toks[j].b;
-        }
+      if (k > 0 && toks[k - 1].used && word_is(toks[k - 1], WordKind::size_mark) && toks[k - 1].b < b) {
+        b = toks[k - 1].b;
       }
       if (!size.empty()) {
         f.item.note = f.item.note.empty() ? size : size + " " + f.item.note;
@@ -1035,19 +1037,12 @@ struct ParseRun {
       return true;
     }
     // A command word at the start of the message: 我的任务, 已送达 12, help, claim 12.
-    std::size_t best_len = 0;
-    const CommandSpec* best = nullptr;
-    for (const auto& spec : command_table()) {
-      for (auto w : spec.words) {
-        auto wn = normalize(w);
-        if (wn.size() <= best_len || !starts_with(t, s, wn)) continue;
-        std::size_t e = s + wn.size();
-        if (is_alpha(wn.back()) && e < t.size() && is_alpha(t[e])) continue;
-        best_len = wn.size();
-        best = &spec;
-      }
-    }
-    if (!best) return false;
+    auto m = p.commands_.longest(t, s, [&t](std::size_t e, std::int32_t) {
+      return !(is_alpha(t[e - 1]) && e < t.size() && is_alpha(t[e]));
+    });
+    if (m.length == 0) return false;
+    std::size_t best_len = m.length;
+    const CommandSpec* best = &command_table()[static_cast<std::size_t>(m.value)];
     std::size_t e = s + best_len;
     Text rest = t.substr(e);
     std::size_t r = 0;
@@ -1155,10 +1150,7 @@ struct ParseRun {
     double residue_ratio = content == 0 ? 0 : static_cast<double>(residue) / static_cast<double>(content);
 
     for (const auto& f : found) {
-      if (f.item.in_catalog) {
-        int idx = p.catalog_.find(f.item.name);
-        if (idx >= 0 && p.catalog_.entries()[static_cast<std::size_t>(idx)].urgent) has_urgent = true;
-      }
+      if (f.entry >= 0 && p.catalog_.entries()[static_cast<std::size_t>(f.entry)].urgent) has_urgent = true;
     }
     out.urgent = has_urgent;
     if (!notes_.empty()) {
@@ -1284,7 +1276,14 @@ Parsed parse_single(const Parser& parser, std::string_view text) {
   }
   run.text.reserve(text.size());
   normalize_append(text, run.text);
+  // No real order is this long; parsing only the start keeps every step bounded.
+  bool truncated = run.text.size() > Parser::kMaxOrderCodePoints;
+  if (truncated) run.text.resize(Parser::kMaxOrderCodePoints);
   run.run();
+  if (truncated) {
+    run.out.confidence = std::min(run.out.confidence, 0.3);
+    run.out.unclear = run.out.unclear.empty() ? "message truncated" : run.out.unclear + " (message truncated)";
+  }
   return std::move(run.out);
 }
 

@@ -60,12 +60,15 @@ class Parser {
 
   // Messages longer than this (bytes) are not orders; they are answered as chat, unclear.
   static constexpr std::size_t kMaxOrderBytes = 64 * 1024;
+  // Only the first this many code points of one message (or one 接龙 entry) are parsed.
+  static constexpr std::size_t kMaxOrderCodePoints = 2048;
 
  private:
   friend struct ParseRun;
   friend Parsed detail::parse_single(const Parser&, std::string_view);
   Catalog catalog_;
   Lexicon lexicon_;
+  Trie commands_;  // command words at the start of a message -> index in command_table()
   std::string bot_username_;  // lower case
 };
 
