@@ -34,6 +34,7 @@ enum class WordKind : unsigned char {
   same_yesterday,  // 同昨天 / same as yesterday
   time_word,   // 明天 / 下午 / tomorrow: numbers nearby are times, not quantities
   measure_ctx, // 体温 / 确诊 / 电话 / 第: the next number is a measurement, not a quantity
+  purpose,     // 做 / 炖: "做咖喱用" names a dish, not goods to buy
   brand,       // 金龙鱼 / 鲁花: a note on the item it names
   stop,        // a word that only contains a catalog spelling (加油, 里面); ignored
 };

@@ -388,7 +388,7 @@ struct ParseRun {
         }
       }
       if (is_hard_sep_char(c) || c == U'.' || c == U'-' || c == U'—') {
-        char s = c == U'、' ? 'd' : c == U':' ? ':' : ',';
+        char s = c == U'、' ? 'd' : (c == U':' || c == U'-' || c == U'—') ? ':' : ',';
         push(Token{.kind = T::sep, .sep = s, .b = b32, .e = b32 + 1});
         ++i;
         continue;
@@ -696,6 +696,11 @@ struct ParseRun {
     for (std::size_t k = 0; k < toks.size(); ++k) {
       if (toks[k].kind != T::item || toks[k].used) continue;
       if (in_note_[k]) continue;
+      if (k > 0 && word_is(toks[k - 1], WordKind::purpose) && qty_starting(k + 1) < 0) {
+        toks[k].used = true;  // 做咖喱用: the dish, not goods
+        toks[k - 1].used = true;
+        continue;
+      }
       Found f{make_item(toks[k].id, toks[k].b, toks[k].e), k, false, toks[k].id};
       toks[k].used = true;
       std::string size = take_size(k);
@@ -872,6 +877,7 @@ struct ParseRun {
         ne = be;
         pre_style = false;
       } else {
+        attach_elliptic(q);
         continue;
       }
       // Letters-only names must be at least two letters; a lone Han character is too vague.
@@ -922,6 +928,20 @@ struct ParseRun {
       if (!drop[i]) kept.push_back(std::move(found[i]));
     }
     found = std::move(kept);
+  }
+
+  // "鸡蛋有吗？要两盒", "尿不湿没了，要两包": a quantity after 要/来 with no goods of its own
+  // belongs to the goods named just before that have no quantity yet.
+  void attach_elliptic(Qty& q) {
+    if (q.unit.empty() || q.tb == 0) return;
+    const Token& before = toks[q.tb - 1];
+    if (!(word_is(before, WordKind::order_verb) || before.kind == T::sep)) return;
+    for (auto it = found.rbegin(); it != found.rend(); ++it) {
+      if (it->tok > q.tb) continue;
+      if (it->explicit_qty) return;
+      apply_qty(it->item, q, it->explicit_qty);
+      return;
+    }
   }
 
   // ---- notes -------------------------------------------------------------------------------------
@@ -1172,6 +1192,7 @@ struct ParseRun {
 
     // Broadcasts and notices are never orders, whatever goods they mention.
     if (has_notice && !(has_household && with_qty > 0)) {
+      out.household.reset();
       out.intent = Intent::chat;
       out.confidence = 0.9;
       return;
@@ -1195,6 +1216,21 @@ struct ParseRun {
     }
     if (has_modify && (!found.empty() || !qtys.empty())) {
       out.intent = Intent::modify;
+      // "鸡蛋再多要一盒，改成3盒": the quantity after 改成 is the new value.
+      std::size_t mk = toks.size();
+      for (std::size_t k = 0; k < toks.size(); ++k) {
+        if (word_is(toks[k], WordKind::modify)) mk = k;
+      }
+      if (found.size() == 1 && mk < toks.size()) {
+        for (auto& q : qtys) {
+          if (q.tb <= mk || q.vague) continue;
+          if (q.bound && found[0].tok > mk) break;  // already the item's own quantity
+          found[0].item.qty = q.value;
+          found[0].item.unit = std::string(q.unit);
+          found[0].explicit_qty = true;
+          break;
+        }
+      }
       take_items();
       if (out.items.empty()) {
         for (auto& q : qtys) {
@@ -1231,7 +1267,14 @@ struct ParseRun {
       }
       return;
     }
-    if ((has_received || has_negation) && with_qty == 0) {
+    // Statements about goods already received, missing or bought: "收到2盒鸡蛋", "鸡蛋少了2个",
+    // "谢谢你们送的两盒鸡蛋", "Thanks for the 2 bags of rice".
+    Text tv = text;
+    bool thanks_for = has_thanks && (tv.find(U"for the") != Text::npos || tv.find(U"for my") != Text::npos ||
+                                     tv.find(U"送的") != Text::npos || tv.find(U"给的") != Text::npos ||
+                                     tv.find(U"带的") != Text::npos || tv.find(U"买的") != Text::npos);
+    if (((has_received || has_negation) && !has_verb && !has_household) ||
+        ((has_received || has_negation) && with_qty == 0) || (thanks_for && !has_verb)) {
       out.intent = Intent::chat;
       out.confidence = 0.85;
       return;
