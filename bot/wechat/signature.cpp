@@ -37,7 +37,7 @@ std::string wechat_signature(std::initializer_list<std::string_view> parts) {
 
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
-  out.reserve(md_len * 2);
+  out.reserve(std::size_t{md_len} * 2);
   for (unsigned int i = 0; i < md_len; ++i) {
     out.push_back(kHex[md[i] >> 4]);
     out.push_back(kHex[md[i] & 0x0f]);
