@@ -1251,7 +1251,9 @@ struct ParseRun {
       bool own = tv.find(U"我的") != Text::npos || tv.find(U"我家") != Text::npos ||
                  tv.find(U"订单") != Text::npos || tv.find(U"order") != Text::npos ||
                  tv.find(U"my ") != Text::npos || tv.find(U"送") != Text::npos || out.order_ref.has_value();
-      if ((has_query && !has_negation) || (has_question && own && !has_negation)) {
+      bool others = tv.find(U"你家") != Text::npos || tv.find(U"你们家") != Text::npos ||
+                    tv.find(U"他家") != Text::npos || tv.find(U"她家") != Text::npos || tv.find(U"@") != Text::npos;
+      if (!others && (has_query || (has_question && own && !has_negation))) {
         out.intent = Intent::query;
         out.confidence = conf(0.85);
       } else {
