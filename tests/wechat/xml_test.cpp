@@ -86,7 +86,7 @@ TEST_CASE("xml: events") {
   }
 }
 
-TEST_CASE("xml: encrypted envelope") {
+TEST_CASE("xml: encrypted incoming envelope") {
   auto m = parse_ok("<xml><ToUserName><![CDATA[wx5823bf96d3bd56c7]]></ToUserName>"
                     "<Encrypt><![CDATA[abc+/=]]></Encrypt><AgentID><![CDATA[218]]></AgentID></xml>");
   CHECK(m.encrypt == "abc+/=");
@@ -166,7 +166,7 @@ TEST_CASE("xml: robot text reply mentions the sender") {
   CHECK(build_robot_text_reply("x", {}).find("MentionedList") == std::string::npos);
 }
 
-TEST_CASE("xml: encrypted envelope") {
+TEST_CASE("xml: encrypted reply envelope layout") {
   auto xml = build_encrypted_envelope("abc+/=", "0123abcd", 1409659813, "1372623149");
   CHECK(xml ==
         "<xml><Encrypt><![CDATA[abc+/=]]></Encrypt><MsgSignature><![CDATA[0123abcd]]></MsgSignature>"
