@@ -387,7 +387,7 @@ struct ParseRun {
         }
       }
       if (is_hard_sep_char(c) || c == U'.' || c == U'-' || c == U'—') {
-        char s = c == U'、' ? 'd' : (c == U':' || c == U'-' || c == U'—') ? ':' : ',';
+        char s = c == U'、' ? 'd' : (c == U':' || c == U'-' || c == U'—') ? ':' : (c == U'(' || c == U'[') ? '(' : ',';
         push(Token{.kind = T::sep, .sep = s, .b = b32, .e = b32 + 1});
         ++i;
         continue;
@@ -729,10 +729,10 @@ struct ParseRun {
       std::size_t after = k + 1;
       {
         std::size_t j = k + 1;
-        while (j < toks.size() && (toks[j].used || (toks[j].kind == T::sep && toks[j].sep == ':') ||
+        while (j < toks.size() && (toks[j].used || (toks[j].kind == T::sep && (toks[j].sep == ':' || toks[j].sep == '(')) ||
                                    word_is(toks[j], WordKind::order_verb) || word_is(toks[j], WordKind::polite) ||
                                    word_is(toks[j], WordKind::modify) || word_is(toks[j], WordKind::stop))) {
-          if (toks[j].kind == T::sep && toks[j].sep != ':') break;
+          if (toks[j].kind == T::sep && toks[j].sep != ':' && toks[j].sep != '(') break;
           ++j;
         }
         post = qty_starting(j);
@@ -941,6 +941,26 @@ struct ParseRun {
       apply_qty(it->item, q, it->explicit_qty);
       return;
     }
+  }
+
+  bool statement_near_goods() const {
+    std::vector<std::uint32_t> seg(toks.size(), 0);
+    std::uint32_t cur = 0;
+    for (std::size_t k = 0; k < toks.size(); ++k) {
+      if (toks[k].kind == T::sep && toks[k].sep != ':' && toks[k].sep != '(') ++cur;
+      seg[k] = cur;
+    }
+    std::vector<bool> has_goods(cur + 1, false), has_statement(cur + 1, false);
+    for (const auto& f : found) has_goods[seg[f.tok]] = true;
+    for (const auto& q : qtys) has_goods[seg[q.tb]] = true;
+    for (std::size_t k = 0; k < toks.size(); ++k) {
+      if (toks[k].kind == T::item) has_goods[seg[k]] = true;
+      if (word_is(toks[k], WordKind::negation) || word_is(toks[k], WordKind::received)) has_statement[seg[k]] = true;
+    }
+    for (std::size_t i = 0; i <= cur; ++i) {
+      if (has_goods[i] && has_statement[i]) return true;
+    }
+    return false;
   }
 
   // ---- notes -------------------------------------------------------------------------------------
@@ -1252,7 +1272,7 @@ struct ParseRun {
                  tv.find(U"订单") != Text::npos || tv.find(U"order") != Text::npos ||
                  tv.find(U"my ") != Text::npos || tv.find(U"送") != Text::npos || out.order_ref.has_value();
       bool others = tv.find(U"你家") != Text::npos || tv.find(U"你们家") != Text::npos ||
-                    tv.find(U"他家") != Text::npos || tv.find(U"她家") != Text::npos || tv.find(U"@") != Text::npos;
+                    tv.find(U"他家") != Text::npos || tv.find(U"她家") != Text::npos;
       if (!others && (has_query || (has_question && own && !has_negation))) {
         out.intent = Intent::query;
         out.confidence = conf(0.85);
@@ -1274,6 +1294,11 @@ struct ParseRun {
     bool thanks_for = has_thanks && (tv.find(U"for the") != Text::npos || tv.find(U"for my") != Text::npos ||
                                      tv.find(U"送的") != Text::npos || tv.find(U"给的") != Text::npos ||
                                      tv.find(U"带的") != Text::npos || tv.find(U"买的") != Text::npos);
+    // A statement word only counts when it shares a segment with goods or a quantity:
+    // "连花清瘟2盒、布洛芬1盒，家里有人发烧" is still an order.
+    if ((has_received || has_negation) && !statement_near_goods()) {
+      has_received = has_negation = false;
+    }
     if (((has_received || has_negation) && !has_verb && !has_household) ||
         ((has_received || has_negation) && with_qty == 0) || (thanks_for && !has_verb)) {
       out.intent = Intent::chat;
@@ -1334,6 +1359,13 @@ Parsed parse_single(const Parser& parser, std::string_view text) {
 }  // namespace detail
 
 Parsed Parser::parse(std::string_view text) const {
+  Parsed p = parse_any(text);
+  // A household only matters for messages about an order; chat that names one is not from it.
+  if (p.intent == Intent::chat) p.household.reset();
+  return p;
+}
+
+Parsed Parser::parse_any(std::string_view text) const {
   // A 接龙 list: from one message alone, the last entry is the new order.
   if (text.size() <= kMaxOrderBytes && (text.find("接龙") != std::string_view::npos ||
                                         text.find("接龍") != std::string_view::npos)) {

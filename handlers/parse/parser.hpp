@@ -64,6 +64,7 @@ class Parser {
   static constexpr std::size_t kMaxOrderCodePoints = 2048;
 
  private:
+  Parsed parse_any(std::string_view text) const;
   friend struct ParseRun;
   friend Parsed detail::parse_single(const Parser&, std::string_view);
   Catalog catalog_;
