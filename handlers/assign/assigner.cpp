@@ -292,6 +292,27 @@ Outcome Assigner::mark_purchased(OrderId id) {
   return {};
 }
 
+Outcome Assigner::set_urgent(OrderId id, bool urgent) {
+  auto it = orders_.find(id.value);
+  if (it == orders_.end()) return refused(Refusal::order_not_found);
+  Order& o = it->second;
+  if (o.urgent == urgent) return {};
+  if (o.state == OrderState::queued) {
+    // A waiting order has no candidate (the queue invariant), so moving it up changes who
+    // gets it next, not whether anyone gets it now.
+    dequeue(o);
+    o.urgent = urgent;
+    Outcome scratch;
+    enqueue(id.value, o, scratch);
+  } else {
+    OrderSet& held = volunteers_[o.holder].orders;
+    held.erase(o.held_pos);
+    o.urgent = urgent;
+    o.held_pos = held.insert(order_key(id.value, o)).first;
+  }
+  return {};
+}
+
 Outcome Assigner::complete(OrderId id, UnixTime now) {
   auto it = orders_.find(id.value);
   if (it == orders_.end()) return refused(Refusal::order_not_found);
@@ -538,19 +559,31 @@ std::int32_t Assigner::load(VolunteerId v) const {
   return vi == kNone ? 0 : volunteers_[vi].load;
 }
 
+VolunteerView Assigner::view(const Volunteer& vol) const {
+  VolunteerView v{.id = vol.id,
+                  .zones = {},
+                  .capacity = vol.capacity,
+                  .load = vol.load,
+                  .on_shift = vol.on_shift,
+                  .last_assigned = vol.last_assigned};
+  for (const ZoneSlot& slot : vol.zones) v.zones.push_back(buildings_[slot.building].name);
+  std::sort(v.zones.begin(), v.zones.end());
+  return v;
+}
+
 std::optional<VolunteerView> Assigner::volunteer(VolunteerId v) const {
   const Index vi = find_volunteer(v);
   if (vi == kNone) return std::nullopt;
-  const Volunteer& vol = volunteers_[vi];
-  VolunteerView view{.id = vol.id,
-                     .zones = {},
-                     .capacity = vol.capacity,
-                     .load = vol.load,
-                     .on_shift = vol.on_shift,
-                     .last_assigned = vol.last_assigned};
-  for (const ZoneSlot& slot : vol.zones) view.zones.push_back(buildings_[slot.building].name);
-  std::sort(view.zones.begin(), view.zones.end());
-  return view;
+  return view(volunteers_[vi]);
+}
+
+std::vector<VolunteerView> Assigner::volunteers() const {
+  std::vector<VolunteerView> result;
+  result.reserve(volunteers_.size());
+  for (const Volunteer& vol : volunteers_) result.push_back(view(vol));
+  std::sort(result.begin(), result.end(),
+            [](const VolunteerView& a, const VolunteerView& b) { return a.id < b.id; });
+  return result;
 }
 
 std::optional<OrderView> Assigner::order(OrderId id) const {

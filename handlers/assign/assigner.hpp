@@ -112,6 +112,9 @@ class Assigner {
   Outcome add_order(OrderId id, std::string_view building, bool urgent, UnixTime now);
   // The volunteer bought it: it stops counting towards overdue() but still counts as load.
   Outcome mark_purchased(OrderId id);
+  // The order became (or stopped being) urgent, e.g. the resident edited in 急: it moves in the
+  // queue or in its holder's list. Nothing is reassigned.
+  Outcome set_urgent(OrderId id, bool urgent);
   // Delivered: the order is forgotten and its volunteer's capacity freed (may take the queue).
   Outcome complete(OrderId id, UnixTime now);
   // Cancelled from the queue or from a volunteer (frees capacity like complete).
@@ -149,6 +152,7 @@ class Assigner {
   std::size_t open_orders() const { return orders_.size(); }
   std::int32_t load(VolunteerId v) const;  // 0 for an unknown volunteer
   std::optional<VolunteerView> volunteer(VolunteerId v) const;
+  std::vector<VolunteerView> volunteers() const;  // every volunteer, by VolunteerId
   std::optional<OrderView> order(OrderId id) const;
   std::vector<OrderView> orders_of(VolunteerId v) const;  // urgent first, then oldest
   // Assigned, not purchased, and given to their holder more than max_age seconds ago
@@ -251,6 +255,7 @@ class Assigner {
   void pull(Index vi, UnixTime now, Outcome& out);
   void set_zones(Index vi, std::vector<Building> zones);
   OrderView view(std::int64_t id, const Order& o) const;
+  VolunteerView view(const Volunteer& vol) const;
   std::vector<OrderKey> queued_keys() const;  // every waiting order, in queue order
 
   std::deque<BuildingState> buildings_;  // deque: CandidateSet iterators stay valid on growth

@@ -190,6 +190,11 @@ class Reference {
     o.state = OrderState::purchased;
     return {};
   }
+  Outcome set_urgent(std::int64_t id, bool urgent) {
+    if (!ords.contains(id)) return refused(Refusal::order_not_found);
+    ords.at(id).urgent = urgent;
+    return {};
+  }
   Outcome complete(std::int64_t id, UnixTime now) {
     if (!ords.contains(id)) return refused(Refusal::order_not_found);
     if (ords.at(id).state == OrderState::queued) return refused(Refusal::not_assigned);
@@ -337,8 +342,19 @@ void check_state(const Assigner& a, const Reference& ref, UnixTime now, const st
   for (const auto& [id, vol] : ref.vols) {
     const std::int32_t load = ref.load(id);
     CHECK(a.load(VolunteerId{id}) == load);
-    // Load equals the number of open orders held, and the holder's list says so.
-    CHECK(a.orders_of(VolunteerId{id}).size() == static_cast<std::size_t>(load));
+    // Load equals the number of open orders held, and the holder's list says so, urgent
+    // first, then oldest.
+    std::vector<std::int64_t> held;
+    for (const auto& [oid, o] : ref.ords) {
+      if (o.holder == id) held.push_back(oid);
+    }
+    std::sort(held.begin(), held.end(), [&](auto x, auto y) {
+      return Reference::qkey(x, ref.ords.at(x)) < Reference::qkey(y, ref.ords.at(y));
+    });
+    std::vector<std::int64_t> listed;
+    for (const auto& v : a.orders_of(VolunteerId{id})) listed.push_back(v.id.value);
+    CHECK(listed == held);
+    CHECK(listed.size() == static_cast<std::size_t>(load));
     // Nobody above capacity except by force or a lowered capacity.
     if (load > vol.capacity) CHECK(ref.may_exceed.contains(id));
   }
@@ -348,6 +364,7 @@ void check_state(const Assigner& a, const Reference& ref, UnixTime now, const st
     CHECK(view->state == o.state);
     CHECK(view->holder == (o.holder ? std::optional(VolunteerId{*o.holder}) : std::nullopt));
     CHECK(view->assigned_at == o.assigned_at);
+    CHECK(view->urgent == o.urgent);
     // A waiting order has no candidate, except the volunteer who released it.
     if (o.state == OrderState::queued) CHECK_FALSE(ref.best(o.building, o.released_by));
   }
@@ -447,6 +464,12 @@ TEST_CASE("model: random operations agree with a naive reference and keep the in
         what = "purchased " + std::to_string(id);
         got = a.mark_purchased(OrderId{id});
         want = ref.purchased(id);
+      } else if (op < 89) {
+        const auto id = any_order();
+        const bool urgent = rng.below(2) == 0;
+        what = "urgent " + std::to_string(id) + (urgent ? " on" : " off");
+        got = a.set_urgent(OrderId{id}, urgent);
+        want = ref.set_urgent(id, urgent);
       } else if (op < 94) {
         const auto v = any_volunteer();
         const auto zones = random_zones();

@@ -216,6 +216,42 @@ TEST_CASE("queue: urgent orders are listed first in a volunteer's list") {
   CHECK(ids(a.orders_of(vol(1))) == std::vector<std::int64_t>{101, 100, 102});
 }
 
+TEST_CASE("urgent: marking an order urgent moves it up in the queue and in its holder's list") {
+  Assigner a;
+  on(a, 1, {"1"}, 10);
+  add(a, 100, "1", kT0);
+  add(a, 101, "1", kT0 + 1);
+  add(a, 102, "9", kT0 + 2);
+  add(a, 103, "9", kT0 + 3);
+  REQUIRE(a.set_urgent(order(101), true).ok());
+  REQUIRE(a.set_urgent(order(103), true).ok());
+  CHECK(ids(a.orders_of(vol(1))) == std::vector<std::int64_t>{101, 100});
+  CHECK(ids(a.queue()) == std::vector<std::int64_t>{103, 102});
+  CHECK(a.order(order(103))->urgent);
+  REQUIRE(a.set_urgent(order(103), false).ok());
+  CHECK(ids(a.queue()) == std::vector<std::int64_t>{102, 103});
+  CHECK(a.set_urgent(order(999), true).refusal == Refusal::order_not_found);
+  // Nothing is reassigned and the queue keeps working.
+  on(a, 2, {"9"}, 1);
+  CHECK(a.order(order(102))->holder == vol(2));
+}
+
+TEST_CASE("volunteers: listed by id with zones, capacity, load and shift") {
+  Assigner a;
+  on(a, 9, {"2", "1", "2"}, 3);
+  REQUIRE(a.upsert_volunteer(vol(4), {}, 0, kT0).ok());
+  add(a, 100, "1");
+  const auto all = a.volunteers();
+  REQUIRE(all.size() == 2);
+  CHECK(all[0].id == vol(4));
+  CHECK_FALSE(all[0].on_shift);
+  CHECK(all[1].id == vol(9));
+  CHECK(all[1].zones == std::vector<Building>{"1", "2"});
+  CHECK(all[1].capacity == 3);
+  CHECK(all[1].load == 1);
+  CHECK(all[1].last_assigned == kT0);
+}
+
 TEST_CASE("off: hands open orders back, reassigns or queues them, keeps purchased ones") {
   Assigner a;
   on(a, 1, {"1", "2"}, 10);
