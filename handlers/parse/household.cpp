@@ -2,6 +2,9 @@
 
 #include "handlers/parse/normalize.hpp"
 
+#include <tuple>
+#include <utility>
+
 namespace supplybot::handlers {
 namespace {
 
@@ -35,6 +38,31 @@ std::string upper(Text t) {
   return s;
 }
 
+// A small Chinese numeral (三, 十二, 二十一) as used for buildings and units: {length, value}.
+std::pair<std::size_t, int> cn_small(Text t, std::size_t i) {
+  auto digit = [](char32_t c) {
+    std::size_t k = Text(U"一二三四五六七八九").find(c);
+    return k == Text::npos ? (c == U'两' ? 2 : -1) : static_cast<int>(k) + 1;
+  };
+  std::size_t n = 0;
+  int value = 0;
+  int d0 = i < t.size() ? digit(t[i]) : -1;
+  if (d0 > 0) {
+    value = d0;
+    n = 1;
+  }
+  if (i + n < t.size() && t[i + n] == U'十') {
+    value = (n == 0 ? 1 : value) * 10;
+    ++n;
+    int d1 = i + n < t.size() ? digit(t[i + n]) : -1;
+    if (d1 > 0) {
+      value += d1;
+      ++n;
+    }
+  }
+  return {n, value};
+}
+
 // A quantity unit right after a number means the number was a quantity, not a room.
 bool is_unit_char(char32_t c) {
   return Text(U"斤个盒袋瓶箱把包桶根颗棵条块片只份两克公千升提罐支串扎双套张盘粒枚杯件打元块").find(c) !=
@@ -60,18 +88,31 @@ std::size_t room_suffix(Text t, std::size_t i) {
 // Chinese style: <building><marker>[<unit>单元][-]<room>[室]. Building is digits or one letter.
 std::optional<HouseholdMatch> chinese_at(Text t, std::size_t i) {
   std::size_t b = digits_at(t, i);
+  std::string building;
   if (b == 0 && i < t.size() && is_alpha(t[i]) && (i + 1 >= t.size() || !is_alpha(t[i + 1]))) b = 1;
-  if (b == 0 || b > 3) return std::nullopt;
-  std::string building = upper(t.substr(i, b));
+  if (b == 0) {
+    auto [len, v] = cn_small(t, i);  // 三栋, 十二号楼
+    if (len == 0) return std::nullopt;
+    b = len;
+    building = std::to_string(v);
+  }
+  if (b > 3) return std::nullopt;
+  if (building.empty()) building = upper(t.substr(i, b));
   std::size_t j = i + b;
   std::size_t m = building_marker(t, j);
   if (m == 0) return std::nullopt;
   j = skip_spaces(t, j + m);
   std::string unit;
   std::size_t u = digits_at(t, j);
-  if (u > 0 && u <= 2 && starts_with(t, j + u, U"单元")) {
+  std::size_t ucn = 0;
+  int ucn_value = 0;
+  if (u == 0) std::tie(ucn, ucn_value) = cn_small(t, j);
+  if (u > 0 && u <= 2 && (starts_with(t, j + u, U"单元") || starts_with(t, j + u, U"门"))) {
     unit = ascii(t.substr(j, u));
-    j = skip_spaces(t, j + u + 2);
+    j = skip_spaces(t, j + u + (t[j + u] == U'门' ? 1 : 2));
+  } else if (ucn > 0 && starts_with(t, j + ucn, U"单元")) {
+    unit = std::to_string(ucn_value);  // 二单元
+    j = skip_spaces(t, j + ucn + 2);
   } else if (u > 0 && u <= 2 && j + u < t.size() && t[j + u] == U'-' && digits_at(t, j + u + 1) >= 3) {
     unit = ascii(t.substr(j, u));  // 3栋2-502
     j = j + u + 1;
@@ -176,6 +217,10 @@ std::optional<HouseholdMatch> find_household(std::u32string_view text) {
       if (r >= 3 && r <= 4 && i + r < text.size() && text[i + r] == U'室') {
         return HouseholdMatch{i, i + r + 1, ascii(text.substr(i, r))};
       }
+    } else if (c == U'一' || c == U'二' || c == U'三' || c == U'四' || c == U'五' || c == U'六' || c == U'七' ||
+               c == U'八' || c == U'九' || c == U'十') {
+      if (i > 0 && is_han(text[i - 1]) && text[i - 1] != U'是' && text[i - 1] != U'住') continue;
+      if (auto m = chinese_at(text, i)) return m;
     } else if (is_alpha(c)) {
       if (auto m = english_at(text, i)) return m;
       if ((i == 0 || !is_alpha(text[i - 1]))) {

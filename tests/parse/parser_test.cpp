@@ -179,6 +179,11 @@ TEST_CASE("parse: households in every common form") {
   CHECK(household_of("Flat 12B eggs x2") == "12B");
   CHECK(household_of("Rm 1203 eggs x2") == "1203");
   CHECK(household_of("A座1203 鸡蛋一盒") == "A-1203");
+  CHECK(household_of("3#502 白菜2斤") == "3-502");
+  CHECK(household_of("三栋502 白菜2斤") == "3-502");
+  CHECK(household_of("3栋二单元502 白菜2斤") == "3-2-502");
+  CHECK(household_of("12栋1门502 白菜2斤") == "12-1-502");
+  CHECK(household_of("3號樓2單元502 白菜2斤") == "3-2-502");
   SUBCASE("not households") {
     CHECK(household_of("13812345678 白菜2斤") == "");
     CHECK(household_of("2022-11-28 白菜2斤") == "");
