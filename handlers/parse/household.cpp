@@ -206,6 +206,17 @@ std::optional<HouseholdMatch> english_at(Text t, std::size_t i) {
 }  // namespace
 
 std::optional<HouseholdMatch> find_household(std::u32string_view text) {
+  // "12B: 6 eggs", "502: 白菜2斤": a flat label alone at the start, before a colon.
+  {
+    std::size_t s = 0;
+    while (s < text.size() && is_space(text[s])) ++s;
+    std::size_t d = digits_at(text, s);
+    std::size_t e = s + d;
+    if (e < text.size() && is_alpha(text[e]) && !(e + 1 < text.size() && is_alpha(text[e + 1]))) ++e;
+    if (d > 0 && d <= 4 && (d >= 3 || e > s + d) && e < text.size() && text[e] == U':') {
+      return HouseholdMatch{s, e + 1, upper(text.substr(s, e - s))};
+    }
+  }
   for (std::size_t i = 0; i < text.size(); ++i) {
     char32_t c = text[i];
     if (is_digit(c)) {

@@ -1220,6 +1220,10 @@ struct ParseRun {
       out.intent = Intent::cancel;
       for (auto& f : found) out.items.push_back(std::move(f.item));
       for (std::size_t j : cancel_in_note_) out.items.push_back(make_item(toks[j].id, toks[j].b, toks[j].e));
+      // "no eggs please, cancel them": goods inside a requirement are what to cancel.
+      for (std::size_t j = 0; j < toks.size(); ++j) {
+        if (toks[j].kind == T::item && in_note_[j]) out.items.push_back(make_item(toks[j].id, toks[j].b, toks[j].e));
+      }
       out.notes.reset();
       out.confidence = conf(0.9);
       return;
