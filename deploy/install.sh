@@ -10,7 +10,8 @@
 #      /etc/supplybot/supplybot.example.toml (the commented reference, always refreshed)
 #      /etc/supplybot/supplybot.toml        (only when absent: an operator's config is never touched)
 #      /etc/supplybot/supplybot.env         (secrets, mode 0600, only when absent)
-#   4. /etc/systemd/system/supplybot.service, then `systemctl daemon-reload` when systemd runs
+#   4. /etc/systemd/system/supplybot.service, supplybot-backup.service and supplybot-backup.timer
+#      (the timer is not enabled here), then `systemctl daemon-reload` when systemd runs
 #   5. upgrade only: stops a running service, backs the database up, then `supplybot migrate` as
 #      the supplybot user, then starts the service again if it was running
 #
@@ -24,7 +25,6 @@ bin=/usr/local/bin/supplybot
 etc=/etc/supplybot
 state=/var/lib/supplybot
 db=$state/supplybot.db
-unit=/etc/systemd/system/supplybot.service
 config=$etc/supplybot.toml
 envfile=$etc/supplybot.env
 
@@ -39,7 +39,8 @@ if [ ! -x "$build/supplybot" ] && [ -x "$root/$build/supplybot" ]; then build=$r
 [ -x "$build/supplybot" ] || die "no executable $build/supplybot. Build first: bash deploy/run.sh (Ctrl-C once it serves),
   or: cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DSUPPLYBOT_BUILD_TESTS=OFF -DSUPPLYBOT_BUILD_BENCH=OFF
       cmake --build build-release -j \$(nproc) --target supplybot"
-for f in config/catalog.toml config/supplybot.example.toml deploy/supplybot.env.example deploy/systemd/supplybot.service; do
+for f in config/catalog.toml config/supplybot.example.toml deploy/supplybot.env.example \
+         deploy/systemd/supplybot.service deploy/systemd/supplybot-backup.service deploy/systemd/supplybot-backup.timer; do
   [ -f "$root/$f" ] || die "missing $root/$f (run me from a complete checkout)"
 done
 say "installing $("$build/supplybot" version) from $build"
@@ -97,9 +98,11 @@ else
       -e "s|^catalog = \"config/catalog.toml\"|catalog = \"$etc/catalog.toml\"|" \
       -e 's|^token = "demo-bridge-token"|token = ""|' \
       "$root/config/supplybot.example.toml" > "$tmp"
-  grep -q "^path = \"$db\"" "$tmp" && grep -q "^catalog = \"$etc/catalog.toml\"" "$tmp" \
-    && ! grep -q 'demo-bridge-token"$' "$tmp" \
-    || { rm -f "$tmp"; die "config/supplybot.example.toml changed shape; cannot derive $config from it"; }
+  if ! grep -q "^path = \"$db\"" "$tmp" || ! grep -q "^catalog = \"$etc/catalog.toml\"" "$tmp" \
+     || grep -q '^token = "demo-bridge-token"' "$tmp"; then
+    rm -f "$tmp"
+    die "config/supplybot.example.toml changed shape; cannot derive $config from it"
+  fi
   install -m 0640 -o root -g "$user" "$tmp" "$config"
   rm -f "$tmp"
   say "created $config (database $db, catalog $etc/catalog.toml, bridge off)"
@@ -118,13 +121,15 @@ else
   say "created $envfile (mode 0600): put your secrets there"
 fi
 
-# ---- 4. systemd unit ----------------------------------------------------------------------------
-if [ -f "$unit" ] && cmp -s "$root/deploy/systemd/supplybot.service" "$unit"; then
-  say "$unit is up to date"
-else
-  install -m 0644 -o root -g root "$root/deploy/systemd/supplybot.service" "$unit"
-  say "installed $unit"
-fi
+# ---- 4. systemd units ---------------------------------------------------------------------------
+for u in supplybot.service supplybot-backup.service supplybot-backup.timer; do
+  if [ -f "/etc/systemd/system/$u" ] && cmp -s "$root/deploy/systemd/$u" "/etc/systemd/system/$u"; then
+    say "/etc/systemd/system/$u is up to date"
+  else
+    install -m 0644 -o root -g root "$root/deploy/systemd/$u" "/etc/systemd/system/$u"
+    say "installed /etc/systemd/system/$u"
+  fi
+done
 if $systemd_running; then
   systemctl daemon-reload
   say "systemctl daemon-reload done"
