@@ -12,7 +12,8 @@
 namespace supplybot::bot {
 namespace {
 
-using nlohmann::json;
+// ordered_json keeps the key order of the DESIGN.md example (id, intent, household, ...).
+using json = nlohmann::ordered_json;
 
 json qty_json(double q) {
   double r = std::round(q);
@@ -20,22 +21,30 @@ json qty_json(double q) {
   return q;
 }
 
-json to_json(const handlers::Parsed& p) {
+// The DESIGN.md shape; `details` adds the fields beyond the contract (category, notes per item,
+// command and arguments, order ref, unclear text, flags).
+json to_json(const handlers::Parsed& p, bool details) {
   json j = json::object();
   j["intent"] = std::string(handlers::to_string(p.intent));
   j["household"] = p.household ? json(*p.household) : json(nullptr);
   json items = json::array();
   for (const auto& it : p.items) {
-    json ji = {{"name", it.name}, {"qty", qty_json(it.qty)}, {"unit", it.unit.empty() ? json(nullptr) : json(it.unit)},
-               {"text", it.text}};
-    if (!it.category.empty()) ji["category"] = it.category;
-    ji["in_catalog"] = it.in_catalog;
-    if (!it.note.empty()) ji["note"] = it.note;
+    json ji = json::object();
+    ji["name"] = it.name;
+    ji["qty"] = qty_json(it.qty);
+    ji["unit"] = it.unit.empty() ? json(nullptr) : json(it.unit);
+    ji["text"] = it.text;
+    if (details) {
+      if (!it.category.empty()) ji["category"] = it.category;
+      ji["in_catalog"] = it.in_catalog;
+      if (!it.note.empty()) ji["note"] = it.note;
+    }
     items.push_back(std::move(ji));
   }
   j["items"] = std::move(items);
   j["notes"] = p.notes ? json(*p.notes) : json(nullptr);
   j["confidence"] = std::round(p.confidence * 100) / 100;
+  if (!details) return j;
   if (p.urgent) j["urgent"] = true;
   if (p.intent == handlers::Intent::command) {
     j["command"] = p.command;
@@ -81,7 +90,7 @@ void print_readable(const handlers::Parsed& p, std::ostream& out) {
 std::string parsed_to_json_line(const std::string& id_json, const handlers::Parsed& parsed) {
   json j = json::object();
   j["id"] = json::parse(id_json, nullptr, false);
-  json body = to_json(parsed);
+  json body = to_json(parsed, true);
   for (auto& [k, v] : body.items()) j[k] = v;
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -126,7 +135,7 @@ int run_parse(const ParseOptions& opts, std::istream& in, std::ostream& out, std
     } else {
       result["id"] = j.contains("id") ? j["id"] : json(nullptr);
       auto parsed = parser.parse(j["text"].get_ref<const std::string&>());
-      json body = to_json(parsed);
+      json body = to_json(parsed, opts.details);
       for (auto& [k, v] : body.items()) result[k] = v;
     }
     out << result.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";

@@ -17,6 +17,7 @@ namespace supplybot::bot {
 struct ParseOptions {
   std::optional<std::string> text;
   bool jsonl = false;
+  bool details = false;           // --jsonl: add fields beyond the DESIGN.md shape
   std::filesystem::path catalog;  // empty: <source dir>/config/catalog.toml
   std::string bot_username;       // optional, for /cmd@bot
 };
@@ -24,7 +25,7 @@ struct ParseOptions {
 // Returns the process exit code: 0 ok, 1 when the catalog cannot be loaded, 2 on usage errors.
 int run_parse(const ParseOptions&, std::istream& in, std::ostream& out, std::ostream& err);
 
-// The DESIGN.md JSON line for one parse result, without the id (as a JSON text).
+// One JSON line for a parse result with every field; `id_json` is the id as JSON text.
 std::string parsed_to_json_line(const std::string& id_json, const handlers::Parsed& parsed);
 
 }  // namespace supplybot::bot

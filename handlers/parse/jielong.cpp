@@ -64,4 +64,35 @@ std::optional<Jielong> parse_jielong(const Parser& parser, std::string_view text
   return j;
 }
 
+namespace {
+
+std::string entry_key(const JielongEntry& e) {
+  std::string k;
+  for (char c : e.text) {
+    if (c != ' ' && c != '\t' && c != '\r') k.push_back(c);
+  }
+  return k;
+}
+
+}  // namespace
+
+std::vector<JielongChange> jielong_changes(const Jielong& seen, const Jielong& current) {
+  std::vector<JielongChange> out;
+  for (const auto& e : current.entries) {
+    std::string key = entry_key(e);
+    bool same_text = false, same_household = false;
+    for (const auto& old : seen.entries) {
+      if (entry_key(old) == key) {
+        same_text = true;
+        break;
+      }
+      if (e.parsed.household && old.parsed.household == e.parsed.household) same_household = true;
+    }
+    if (same_text) continue;
+    // A household appearing twice in the new list: only the first occurrence is compared.
+    out.push_back(JielongChange{same_household, e});
+  }
+  return out;
+}
+
 }  // namespace supplybot::handlers

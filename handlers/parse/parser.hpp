@@ -84,6 +84,17 @@ struct Jielong {
   std::vector<JielongEntry> entries;
 };
 
+// What a new version of a 接龙 list adds to the version the server has already seen: entries
+// whose text is new. An entry of a household that already had a (different) entry is a
+// modification of that household's order; any other new entry is a new order. Entries are
+// matched by household, else by text, never by number (residents renumber when they copy).
+struct JielongChange {
+  bool modified = false;
+  JielongEntry entry;
+};
+struct Jielong;
+std::vector<JielongChange> jielong_changes(const Jielong& seen, const Jielong& current);
+
 // A 接龙 list (header line with 接龙, then numbered entries "1. ...", "2、..."); nullopt when the
 // message is not one. Every entry is parsed; the engine decides which ones are new.
 std::optional<Jielong> parse_jielong(const Parser&, std::string_view text);

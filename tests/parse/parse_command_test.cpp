@@ -12,15 +12,15 @@ using supplybot::bot::run_parse;
 
 namespace {
 
-std::vector<nlohmann::json> run_jsonl(const std::string& input, int expected_rc = 0) {
+std::vector<nlohmann::ordered_json> run_jsonl(const std::string& input, int expected_rc = 0) {
   std::istringstream in(input);
   std::ostringstream out, err;
   ParseOptions opts;
   opts.jsonl = true;
   CHECK(run_parse(opts, in, out, err) == expected_rc);
-  std::vector<nlohmann::json> lines;
+  std::vector<nlohmann::ordered_json> lines;
   std::istringstream o(out.str());
-  for (std::string line; std::getline(o, line);) lines.push_back(nlohmann::json::parse(line));
+  for (std::string line; std::getline(o, line);) lines.push_back(nlohmann::ordered_json::parse(line));
   return lines;
 }
 
@@ -45,6 +45,12 @@ TEST_CASE("parse command: --jsonl writes the DESIGN.md shape, one line per input
   CHECK(a["items"][1]["unit"] == "盒");
   CHECK(a["notes"].is_null());
   CHECK(a["confidence"].get<double>() > 0.9);
+  std::vector<std::string> keys;
+  for (auto it = a.begin(); it != a.end(); ++it) keys.push_back(it.key());
+  CHECK(keys == std::vector<std::string>{"id", "intent", "household", "items", "notes", "confidence"});
+  std::vector<std::string> item_keys;
+  for (auto it = a["items"][0].begin(); it != a["items"][0].end(); ++it) item_keys.push_back(it.key());
+  CHECK(item_keys == std::vector<std::string>{"name", "qty", "unit", "text"});
   const auto& b = lines[1];
   CHECK(b["id"] == 7);
   CHECK(b["intent"] == "chat");

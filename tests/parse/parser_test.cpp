@@ -325,6 +325,24 @@ TEST_CASE("parse: 接龙") {
   }
 }
 
+TEST_CASE("parse: 接龙 changes between two versions of the list") {
+  auto v1 = parse_jielong(parser(), "#接龙 明天蔬菜包\n1. 3-2-502 蔬菜包1份\n2. 5-1101 蔬菜包2份");
+  auto v2 = parse_jielong(parser(),
+                          "#接龙 明天蔬菜包\n1. 3-2-502 蔬菜包1份\n2. 5-1101 蔬菜包3份\n3. 6-1-602 蔬菜包1份 鸡蛋1盒");
+  REQUIRE(v1);
+  REQUIRE(v2);
+  auto changes = jielong_changes(*v1, *v2);
+  REQUIRE(changes.size() == 2);
+  CHECK(changes[0].modified);
+  CHECK(changes[0].entry.parsed.household.value_or("") == "5-1101");
+  REQUIRE(changes[0].entry.parsed.items.size() == 1);
+  CHECK(changes[0].entry.parsed.items[0].qty == 3);
+  CHECK_FALSE(changes[1].modified);
+  CHECK(changes[1].entry.parsed.household.value_or("") == "6-1-602");
+  CHECK(jielong_changes(*v2, *v2).empty());
+  CHECK(jielong_changes(Jielong{}, *v1).size() == 2);
+}
+
 TEST_CASE("parse: low confidence is visible") {
   auto clear = parser().parse("白菜2斤");
   auto vague = parser().parse("白菜 那个 就是 上次 说的 弄一点");
