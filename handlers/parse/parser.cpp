@@ -97,7 +97,7 @@ bool starts_with(Text t, std::size_t i, Text w) { return t.size() >= i + w.size(
 
 // Chinese numeral at i: 十五, 二十, 一百五, 两千, 三. Returns {length, value}; length 0 if none.
 // A 两 after another digit is the weight unit (二两), not part of the number.
-std::pair<std::size_t, double> cn_number(Text t, std::size_t i, const Lexicon& lex) {
+std::pair<std::size_t, double> cn_number(Text t, std::size_t i) {
   std::size_t n = 0;
   while (i + n < t.size() && n < 12 && is_cn_numeral(t[i + n])) {
     if (n > 0 && t[i + n] == U'两' && cn_multiplier(t[i + n - 1]) == 0) break;
@@ -147,7 +147,6 @@ std::pair<std::size_t, double> cn_number(Text t, std::size_t i, const Lexicon& l
   if (cur_set && last_mult >= 100 && used >= 2 && cn_multiplier(t[i + used - 2]) == last_mult) {
     cur *= last_mult / 10;  // 一百五 = 150, 两千五 = 2500
   }
-  (void)lex;
   return {used, total + section + cur};
 }
 
@@ -228,12 +227,9 @@ struct ParseRun {
       space = false;
       toks.push_back(tok);
     };
-    auto boundary_ok = [&](std::size_t b) {
-      return [&t, b](std::size_t e, std::int32_t) {
-        if (is_alpha(t[e - 1]) && e < t.size() && is_alpha(t[e])) return false;
-        (void)b;
-        return true;
-      };
+    // An English spelling must end a word: "egg" does not match inside "eggplant".
+    auto word_end_ok = [&t](std::size_t e, std::int32_t) {
+      return !(is_alpha(t[e - 1]) && e < t.size() && is_alpha(t[e]));
     };
     while (i < t.size()) {
       if (household && i == household->begin) {
@@ -288,7 +284,7 @@ struct ParseRun {
         // 84消毒液, 5号电池: a catalog name that starts with digits.
         std::size_t run = 0;
         while (i + run < t.size() && is_digit(t[i + run])) ++run;
-        auto cm = p.catalog_.trie().longest(t, i, boundary_ok(i));
+        auto cm = p.catalog_.trie().longest(t, i, word_end_ok);
         if (cm.length > run) {
           push(Token{.kind = T::item, .b = b32, .e = static_cast<std::uint32_t>(i + cm.length), .id = cm.value});
           i += cm.length;
@@ -343,7 +339,7 @@ struct ParseRun {
       // says the word only contains a catalog spelling.
       Trie::Match cm, lm;
       if (word_start) {
-        cm = p.catalog_.trie().longest(t, i, boundary_ok(i));
+        cm = p.catalog_.trie().longest(t, i, word_end_ok);
         lm = p.lexicon_.trie().longest(t, i, [&](std::size_t e, std::int32_t v) {
           if (p.lexicon_.entry(v).kind == WordKind::unit) return false;
           return !(is_alpha(t[e - 1]) && e < t.size() && is_alpha(t[e]));
@@ -379,7 +375,7 @@ struct ParseRun {
         continue;
       }
       if (is_cn_numeral(c)) {
-        auto [len, v] = cn_number(t, i, p.lexicon_);
+        auto [len, v] = cn_number(t, i);
         if (len > 0) {
           push(Token{.kind = T::number, .b = b32, .e = static_cast<std::uint32_t>(i + len), .value = v});
           i += len;
@@ -658,7 +654,9 @@ struct ParseRun {
     // 各 / each first: 葱姜蒜各一把, one of each.
     for (std::size_t k = 0; k < toks.size(); ++k) {
       if (!word_is(toks[k], WordKind::each)) continue;
-      int qi = qty_starting(k + 1);
+      std::size_t after_each = k + 1;  // 各买一瓶, 各来一份
+      while (after_each < toks.size() && word_is(toks[after_each], WordKind::order_verb)) ++after_each;
+      int qi = qty_starting(after_each);
       bool before = false;
       if (qi < 0 && k > 0) {
         qi = qty_ending(k);
@@ -672,7 +670,8 @@ struct ParseRun {
         if (tk.kind == T::item) {
           group.push_back(j);
         } else if ((tk.kind == T::sep && (tk.sep == 'd' || tk.sep == ',')) || word_is(tk, WordKind::conj) ||
-                   word_is(tk, WordKind::of) || tk.kind == T::other) {
+                   word_is(tk, WordKind::of) || tk.kind == T::other || word_is(tk, WordKind::stop) ||
+                   word_is(tk, WordKind::negation) || word_is(tk, WordKind::polite)) {
           continue;
         } else {
           break;
@@ -726,7 +725,6 @@ struct ParseRun {
       }
       // Post quantity: "白菜2斤", "milk x2", "鸡蛋: 2盒", "白菜要2斤".
       int post = -1;
-      std::size_t after = k + 1;
       {
         std::size_t j = k + 1;
         while (j < toks.size() && (toks[j].used || (toks[j].kind == T::sep && (toks[j].sep == ':' || toks[j].sep == '(')) ||
@@ -828,7 +826,6 @@ struct ParseRun {
         }
       }
       f.item.text = span(b, std::max(e, b));
-      (void)after;
       found.push_back(std::move(f));
     }
   }
@@ -1132,9 +1129,7 @@ struct ParseRun {
     bool has_verb = false, has_cancel = false, has_modify = false, has_query = false, has_question = false;
     bool has_notice = false, has_thanks = false, has_received = false, has_negation = false;
     bool has_urgent = false, same_prev = false, same_yesterday = false;
-    std::size_t n_items = 0;
     for (const auto& tk : toks) {
-      if (tk.kind == T::item) ++n_items;
       if (tk.kind == T::ref && !out.order_ref) out.order_ref = span(tk.b + 1, tk.e);
       if (tk.kind != T::word) continue;
       switch (tk.wk) {
@@ -1163,10 +1158,9 @@ struct ParseRun {
     attach_brands();
     merge_repeats();
 
-    std::size_t with_qty = 0, unknown = 0;
+    std::size_t with_qty = 0;
     for (const auto& f : found) {
       if (f.explicit_qty) ++with_qty;
-      if (!f.item.in_catalog) ++unknown;
     }
     // Residue: what no rule explained.
     std::size_t content = 0, residue = 0;
