@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs (or upgrades) a built supplybot on this server. Run as root from the repository:
 #
-#   bash deploy/install.sh [BUILD_DIR]      BUILD_DIR holds the built `supplybot` (default: build-release)
+#   bash deploy/install.sh [BUILD_DIR]      the cmake build folder (default: build-release)
 #
 # What it does, each step idempotent and announced:
 #   1. system user and group `supplybot` (no login shell, home /var/lib/supplybot)
@@ -33,17 +33,24 @@ die() { printf 'install: ERROR: %s\n' "$*" >&2; exit 1; }
 
 [ "$(id -u)" -eq 0 ] || die "run me as root (sudo bash deploy/install.sh ...)"
 
-# The build folder: as given (relative to the current directory), else relative to the repository.
+# The build folder: as given (relative to the current directory), else relative to the
+# repository. CMake leaves the executable in BUILD_DIR/bot/; BUILD_DIR/supplybot also counts.
 build=${1:-build-release}
-if [ ! -x "$build/supplybot" ] && [ -x "$root/$build/supplybot" ]; then build=$root/$build; fi
-[ -x "$build/supplybot" ] || die "no executable $build/supplybot. Build first: bash deploy/run.sh (Ctrl-C once it serves),
-  or: cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DSUPPLYBOT_BUILD_TESTS=OFF -DSUPPLYBOT_BUILD_BENCH=OFF
-      cmake --build build-release -j \$(nproc) --target supplybot"
+built=""
+for d in "$build" "$root/$build"; do
+  for b in "$d/supplybot" "$d/bot/supplybot"; do
+    if [ -f "$b" ] && [ -x "$b" ]; then built=$b; break 2; fi
+  done
+done
+[ -n "$built" ] || die "no executable supplybot in $build (or $build/bot). Build first:
+  bash deploy/install-deps.sh
+  cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DSUPPLYBOT_BUILD_TESTS=OFF -DSUPPLYBOT_BUILD_BENCH=OFF
+  cmake --build build-release -j \$(nproc) --target supplybot"
 for f in config/catalog.toml config/supplybot.example.toml deploy/supplybot.env.example \
          deploy/systemd/supplybot.service deploy/systemd/supplybot-backup.service deploy/systemd/supplybot-backup.timer; do
   [ -f "$root/$f" ] || die "missing $root/$f (run me from a complete checkout)"
 done
-say "installing $("$build/supplybot" version) from $build"
+say "installing $("$built" version) from $built"
 
 systemd_running=false
 [ -d /run/systemd/system ] && systemd_running=true
@@ -64,11 +71,11 @@ install -d -m 0750 -o "$user" -g "$user" "$state"
 say "folders $etc (root:$user 0750) and $state ($user 0750) ready"
 
 # ---- 2. binary ----------------------------------------------------------------------------------
-if [ -f "$bin" ] && cmp -s "$build/supplybot" "$bin"; then
+if [ -f "$bin" ] && cmp -s "$built" "$bin"; then
   say "$bin is up to date"
 else
   # Copy beside it, then rename: a running server keeps its old file until it restarts.
-  install -m 0755 -o root -g root "$build/supplybot" "$bin.new"
+  install -m 0755 -o root -g root "$built" "$bin.new"
   mv -f "$bin.new" "$bin"
   say "installed $bin"
 fi

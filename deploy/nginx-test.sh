@@ -6,8 +6,9 @@
 #   bash deploy/nginx-test.sh [UPSTREAM_PORT]
 #
 # The upstream is the supplybot port given as argument or in $SUPPLYBOT_UPSTREAM_PORT. With
-# neither, the script starts $SUPPLYBOT_BIN (default: build-release/supplybot, else
-# build/supplybot) on 127.0.0.1:0 with a temp database and stops it at the end.
+# neither, the script starts $SUPPLYBOT_BIN (default: the first of build-release/supplybot,
+# build-release/bot/supplybot, build/supplybot, build/bot/supplybot) on 127.0.0.1:0 with a
+# temp database and stops it at the end.
 #   SUPPLYBOT_TELEGRAM_SECRET_TOKEN  the running server's Telegram secret, if you know it: then
 #                                    an authenticated /help update must answer 200
 #   SUPPLYBOT_NGINX_SITE             site file to test (default: deploy/nginx/supplybot.conf)
@@ -74,7 +75,7 @@ secret=${SUPPLYBOT_TELEGRAM_SECRET_TOKEN:-}
 if [ -z "$upstream" ]; then
   bin=${SUPPLYBOT_BIN:-}
   if [ -z "$bin" ]; then
-    for b in "$root/build-release/supplybot" "$root/build/supplybot"; do
+    for b in "$root"/build-release/supplybot "$root"/build-release/bot/supplybot "$root"/build/supplybot "$root"/build/bot/supplybot; do
       [ -x "$b" ] && { bin=$b; break; }
     done
   fi
