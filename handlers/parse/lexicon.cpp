@@ -71,7 +71,7 @@ constexpr Row kWords[] = {
     {"twelve", K::number, {}, 12}, {"fifteen", K::number, {}, 15}, {"twenty", K::number, {}, 20},
     {"thirty", K::number, {}, 30}, {"half", K::number, {}, 0.5}, {"half a", K::number, {}, 0.5},
     {"half an", K::number, {}, 0.5}, {"a couple of", K::number, {}, 2}, {"couple of", K::number, {}, 2},
-    {"a pair of", K::number, {}, 2},
+    {"a pair of", K::number, {}, 2}, {"and a half", K::number, {}, 0.5},
     // Vague amounts.
     {"一点", K::vague}, {"一点点", K::vague}, {"一些", K::vague}, {"少许", K::vague}, {"点儿", K::vague},
     {"一点儿", K::vague}, {"some", K::vague}, {"a few", K::vague}, {"a little", K::vague},

@@ -62,6 +62,7 @@ struct Qty {
   bool mult = false;
   bool vague = false;
   bool bound = false;
+  std::size_t size_tb = 0;  // when set, tokens [size_tb, te) are the size of each ("2 x 1L")
 };
 
 
@@ -250,7 +251,8 @@ struct ParseRun {
       if (!toks.empty() && word_start) {
         const Token& prev = toks.back();
         bool after_number = prev.kind == T::number &&
-                            (!space || is_alpha(c) || prev.english || is_digit(text[prev.e - 1]));
+                            (!space || is_alpha(c) || prev.english || is_digit(text[prev.e - 1]) ||
+                             is_cn_numeral(text[prev.e - 1]));
         bool after_verb = prev.kind == T::word && prev.wk == WordKind::order_verb && !space && !is_alpha(c);
         if (after_number || after_verb) {
           auto m = p.lexicon_.trie().longest(t, i, [&](std::size_t e, std::int32_t v) {
@@ -478,6 +480,7 @@ struct ParseRun {
     // "a"/"one" count only right before a unit, an item, "of" or another word that is an item name.
     if (k + 1 >= toks.size()) return false;
     const Token& n = toks[k + 1];
+    if (n.kind == T::number && n.english && n.value == 0.5 && text[n.b] == U'a') return true;  // one and a half
     return n.kind == T::unit || n.kind == T::item || word_is(n, WordKind::of) ||
            (n.kind == T::ascii && toks[k].value != 1);
   }
@@ -500,10 +503,25 @@ struct ParseRun {
             q.value += 0.5;  // 一个半, 一斤半
             ++j;
           }
+        } else if (j < toks.size() && toks[j].kind == T::number && toks[j].english && toks[j].value == 0.5 &&
+                   text[toks[j].b] == U'a' && text[toks[j].b + 1] == U'n') {
+          q.value += 0.5;  // one and a half kg
+          ++j;
+          if (j < toks.size() && toks[j].kind == T::unit) {
+            q.unit = lex(toks[j]).canonical;
+            q.unit_class = lex(toks[j]).unit_class;
+            ++j;
+          }
         } else if (tok.half && j < toks.size() && toks[j].kind == T::number && !toks[j].half) {
           continue;
         }
         q.te = j;
+        // "2 x 1L milk": a count, then the size of each.
+        if (q.unit.empty() && j + 2 < toks.size() && toks[j].kind == T::mult && toks[j + 1].kind == T::number &&
+            toks[j + 2].kind == T::unit && lex(toks[j + 2]).unit_class != 'c') {
+          q.size_tb = j + 1;
+          q.te = j + 3;
+        }
       } else if (tok.kind == T::mult && k + 1 < toks.size() && toks[k + 1].kind == T::number) {
         q.tb = k;
         q.value = toks[k + 1].value;
@@ -622,6 +640,10 @@ struct ParseRun {
   void apply_qty(ParsedItem& it, Qty& q, bool& explicit_qty) {
     q.bound = true;
     for (std::size_t j = q.tb; j < q.te; ++j) toks[j].used = true;
+    if (q.size_tb > 0) {
+      std::string sz = span(toks[q.size_tb].b, toks[q.te - 1].e);
+      it.note = it.note.empty() ? sz : sz + " " + it.note;
+    }
     if (q.vague) {
       it.qty = 1;
       it.unit = std::string(q.unit);
@@ -779,9 +801,23 @@ struct ParseRun {
         else qn = nullptr;
       }
       // A second multiplier after the quantity: 牛奶1箱x2.
-      if (qn && qn->te < toks.size()) {
-        int m = qty_starting(qn->te);
-        if (m >= 0 && qtys[static_cast<std::size_t>(m)].mult) apply_qty(f.item, qtys[static_cast<std::size_t>(m)], f.explicit_qty);
+      // After a size (牛奶250ml×12, milk 1L x2) the multiplier is the count and the size a note.
+      Qty* first = qn ? qn : qp;
+      if (first && first->te < toks.size()) {
+        int m = qty_starting(first->te);
+        if (m >= 0 && qtys[static_cast<std::size_t>(m)].mult) {
+          Qty& mq = qtys[static_cast<std::size_t>(m)];
+          if ((first->unit_class == 'v' || (first->unit_class == 'w' && first->unit != "斤" && first->unit != "两"))) {
+            size = span(toks[first->tb].b, toks[first->te - 1].e);
+            f.item.qty = mq.value;
+            f.item.unit = std::string(mq.unit);
+            mq.bound = true;
+            for (std::size_t j = mq.tb; j < mq.te; ++j) toks[j].used = true;
+          } else {
+            apply_qty(f.item, mq, f.explicit_qty);
+          }
+          if (first == qn || !qn) qn = &mq;
+        }
       }
       std::size_t b = qp ? toks[qp->tb].b : toks[k].b;
       std::size_t e = toks[k].e;
