@@ -19,7 +19,8 @@ enum class WordKind : unsigned char {
   thanks,      // 谢谢 / thanks: chat when nothing else is there
   cancel,      // 取消 / 不要了 / cancel
   modify,      // 改成 / make it
-  query,       // 什么时候 / when / has my
+  query,       // 到了吗 / has my: a question about one's order
+  when,        // 什么时候 / when: a query only when the message is about one's order
   question,    // 吗 / 呢 / ?: a question unless quantities say otherwise
   notice,      // 通知 / 请大家 / 核酸: a broadcast, never an order
   received,    // 收到了 / received

@@ -179,7 +179,7 @@ bool protected_suffix(Text t, std::size_t i, bool arabic) {
       U"楼", U"层", U"栋", U"幢", U"单元", U"室", U"户", U"床", U"位", U"号楼", U"am", U"pm", U"yuan",
       U"rmb", U"year", U"day", U"hour", U"min", U"people", U"person", U"kid", U"adult",
       U"o'clock", U"号", U"届", U"期", U"级", U"楼层", U"块一", U"多人", U"多块", U"名", U"家", U"遍",
-      U"秒", U"w", U"th", U"st", U"nd", U"rd", U"$", U"倍", U"折", U"米"};
+      U"秒", U"w", U"th", U"st", U"nd", U"rd", U"$", U"倍", U"折", U"米", U"dollar", U"buck", U"cent"};
   for (Text s : kSuffixes) {
     if (starts_with(t, i, s)) {
       if (is_alpha(s.front())) {
@@ -1163,6 +1163,7 @@ struct ParseRun {
 
     bool has_household = household.has_value();
     bool has_verb = false, has_cancel = false, has_modify = false, has_query = false, has_question = false;
+    bool has_when = false;
     bool has_notice = false, has_thanks = false, has_received = false, has_negation = false;
     bool has_urgent = false, same_prev = false, same_yesterday = false;
     for (const auto& tk : toks) {
@@ -1173,6 +1174,7 @@ struct ParseRun {
         case WordKind::cancel: has_cancel = true; break;
         case WordKind::modify: has_modify = true; break;
         case WordKind::query: has_query = true; break;
+        case WordKind::when: has_when = true; break;
         case WordKind::question: has_question = true; break;
         case WordKind::notice: has_notice = true; break;
         case WordKind::thanks: has_thanks = true; break;
@@ -1299,15 +1301,17 @@ struct ParseRun {
       out.confidence = conf(0.85);
       return;
     }
-    if (has_query || (has_question && with_qty == 0)) {
+    if (has_query || ((has_question || has_when) && with_qty == 0)) {
       // A question about one's own order is a query; "有鸡蛋吗?" / "anyone out of rice?" is chat.
       Text tv = text;
       bool own = tv.find(U"我的") != Text::npos || tv.find(U"我家") != Text::npos ||
                  tv.find(U"订单") != Text::npos || tv.find(U"order") != Text::npos ||
-                 tv.find(U"my ") != Text::npos || tv.find(U"送") != Text::npos || out.order_ref.has_value();
+                 tv.find(U"my ") != Text::npos || tv.find(U"送") != Text::npos || tv.find(U"到") != Text::npos ||
+                 tv.find(U"菜") != Text::npos || tv.find(U"东西") != Text::npos || tv.find(U"deliver") != Text::npos ||
+                 tv.find(U"arrive") != Text::npos || tv.find(U"grocer") != Text::npos || out.order_ref.has_value();
       bool others = tv.find(U"你家") != Text::npos || tv.find(U"你们家") != Text::npos ||
                     tv.find(U"他家") != Text::npos || tv.find(U"她家") != Text::npos;
-      if (!others && (has_query || (has_question && own && !has_negation))) {
+      if (!others && (has_query || ((has_question || has_when) && own && !has_negation))) {
         out.intent = Intent::query;
         out.confidence = conf(0.85);
       } else {
