@@ -12,8 +12,9 @@
 #      /etc/supplybot/supplybot.env         (secrets, mode 0600, only when absent)
 #   4. /etc/systemd/system/supplybot.service, supplybot-backup.service and supplybot-backup.timer
 #      (the timer is not enabled here), then `systemctl daemon-reload` when systemd runs
-#   5. upgrade only: stops a running service, backs the database up, then `supplybot migrate` as
-#      the supplybot user, then starts the service again if it was running
+#   5. when the binary, catalog or unit changed: stops a running service; when the binary
+#      changed: backs the database up. Then `supplybot migrate` as the supplybot user, a check
+#      that the catalog loads, and the service is started again if it was stopped here
 #
 # Migrations are forward-only: the backup in /var/lib/supplybot/backups/ is how you go back.
 set -euo pipefail
@@ -52,6 +53,9 @@ for f in config/catalog.toml config/supplybot.example.toml deploy/supplybot.env.
 done
 say "installing $("$built" version) from $built"
 
+# Set when something the running service uses was replaced: then it is restarted.
+changed=false
+binary_changed=false
 systemd_running=false
 [ -d /run/systemd/system ] && systemd_running=true
 
@@ -77,6 +81,8 @@ else
   # Copy beside it, then rename: a running server keeps its old file until it restarts.
   install -m 0755 -o root -g root "$built" "$bin.new"
   mv -f "$bin.new" "$bin"
+  changed=true
+  binary_changed=true
   say "installed $bin"
 fi
 
@@ -90,11 +96,16 @@ else
     say "the catalog changed: previous one kept as $keep (merge your local goods back if you had any)"
   fi
   install -m 0640 -o root -g "$user" "$root/config/catalog.toml" "$etc/catalog.toml"
+  changed=true
   say "installed $etc/catalog.toml"
 fi
 
-install -m 0640 -o root -g "$user" "$root/config/supplybot.example.toml" "$etc/supplybot.example.toml"
-say "installed $etc/supplybot.example.toml (reference only, refreshed on every install)"
+if [ -f "$etc/supplybot.example.toml" ] && cmp -s "$root/config/supplybot.example.toml" "$etc/supplybot.example.toml"; then
+  say "$etc/supplybot.example.toml is up to date"
+else
+  install -m 0640 -o root -g "$user" "$root/config/supplybot.example.toml" "$etc/supplybot.example.toml"
+  say "installed $etc/supplybot.example.toml (the commented reference; compare your config with it)"
+fi
 
 if [ -f "$config" ]; then
   say "$config exists: left as it is"
@@ -134,6 +145,7 @@ for u in supplybot.service supplybot-backup.service supplybot-backup.timer; do
     say "/etc/systemd/system/$u is up to date"
   else
     install -m 0644 -o root -g root "$root/deploy/systemd/$u" "/etc/systemd/system/$u"
+    [ "$u" = supplybot.service ] && changed=true
     say "installed /etc/systemd/system/$u"
   fi
 done
@@ -158,18 +170,19 @@ while IFS= read -r line || [ -n "$line" ]; do
   if [[ $value =~ ^\"(.*)\"$ ]] || [[ $value =~ ^\'(.*)\'$ ]]; then value=${BASH_REMATCH[1]}; fi
   service_env+=("$name=$value")
 done < "$envfile"
-as_service() { (cd "$state" && runuser -u "$user" -- env -i "${service_env[@]}" "$bin" "$@"); }
+as_service() { (umask 077 && cd "$state" && runuser -u "$user" -- env -i "${service_env[@]}" "$bin" "$@"); }
 
 was_active=false
 stopped_note=""
-if $systemd_running && systemctl is-active --quiet supplybot; then
+if $systemd_running && $changed && systemctl is-active --quiet supplybot; then
   was_active=true
   say "stopping the running service for the upgrade (graceful; Telegram and WeChat retry meanwhile)"
   systemctl stop supplybot
   stopped_note=". The service is STOPPED: fix the problem and run install.sh again"
 fi
 
-if [ -f "$db" ]; then
+# A new binary may bring new migrations: copy the database first.
+if [ -f "$db" ] && $binary_changed; then
   install -d -m 0750 -o "$user" -g "$user" "$state/backups"
   backup=$state/backups/before-install-$(date -u +%Y%m%dT%H%M%SZ).db
   as_service backup "$backup" --config "$config" >/dev/null || die "backup failed (see above)$stopped_note"
@@ -192,6 +205,8 @@ if $was_active; then
   systemctl start supplybot
   say "service started again: $(systemctl is-active supplybot)"
   say "done. Logs: journalctl -u supplybot -n 50"
+elif $systemd_running && systemctl is-active --quiet supplybot; then
+  say "done. The service keeps running: nothing it uses was replaced"
 elif $systemd_running; then
   say "done. Next: put your secrets in $envfile, then"
   say "  systemctl enable --now supplybot && journalctl -u supplybot -n 20"
