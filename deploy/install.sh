@@ -58,6 +58,8 @@ changed=false
 binary_changed=false
 systemd_running=false
 [ -d /run/systemd/system ] && systemd_running=true
+# For testing this script with a stand-in `systemctl` on PATH where systemd does not run.
+[ "${SUPPLYBOT_INSTALL_ASSUME_SYSTEMD:-}" = 1 ] && systemd_running=true
 
 # ---- 1. user ------------------------------------------------------------------------------------
 if getent passwd "$user" >/dev/null; then
@@ -202,8 +204,10 @@ say "catalog loads"
 
 # ---- 6. service ---------------------------------------------------------------------------------
 if $was_active; then
-  systemctl start supplybot
-  say "service started again: $(systemctl is-active supplybot)"
+  systemctl start supplybot || die "systemctl start supplybot failed: journalctl -u supplybot -n 30"
+  sleep 2
+  systemctl is-active --quiet supplybot || die "supplybot did not stay up: journalctl -u supplybot -n 30"
+  say "service started again"
   say "done. Logs: journalctl -u supplybot -n 50"
 elif $systemd_running && systemctl is-active --quiet supplybot; then
   say "done. The service keeps running: nothing it uses was replaced"
