@@ -3,6 +3,8 @@
 #include "handlers/parse/commands.hpp"
 #include "handlers/parse/household.hpp"
 #include "handlers/parse/normalize.hpp"
+#include "handlers/parse/numbers.hpp"
+#include "handlers/parse/tokenizer.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -37,22 +39,13 @@ Parser::Parser(Catalog catalog, std::string bot_username)
 
 namespace {
 
-using Text = std::u32string_view;
-
-enum class T : unsigned char { item, number, unit, mult, word, sep, han, ascii, other, prot, ref };
-
-struct Token {
-  T kind;
-  WordKind wk = WordKind::stop;  // for T::word
-  char sep = 0;                  // for T::sep: ',' hard, 'd' 、, 'n' newline, ':' colon
-  bool space = false;            // whitespace before this token
-  bool used = false;             // consumed by an item, a note or a size
-  bool half = false;             // T::number spelled 半
-  bool english = false;          // T::number spelled as an English word
-  std::uint32_t b = 0, e = 0;    // code point span
-  std::int32_t id = -1;          // catalog entry / lexicon entry
-  double value = 0;              // T::number
-};
+using detail::T;
+using detail::Text;
+using detail::Token;
+using detail::cn_number;
+using detail::is_cn_numeral;
+using detail::is_hard_sep_char;
+using detail::starts_with;
 
 struct Qty {
   std::size_t tb = 0, te = 0;  // token span [tb, te)
@@ -66,99 +59,6 @@ struct Qty {
 };
 
 
-int cn_digit(char32_t c) {
-  switch (c) {
-    case U'零': case U'〇': return 0;
-    case U'一': case U'壹': return 1;
-    case U'二': case U'两': case U'贰': case U'貳': return 2;
-    case U'三': case U'叁': return 3;
-    case U'四': case U'肆': return 4;
-    case U'五': case U'伍': return 5;
-    case U'六': case U'陆': case U'陸': return 6;
-    case U'七': case U'柒': return 7;
-    case U'八': case U'捌': return 8;
-    case U'九': case U'玖': return 9;
-    default: return -1;
-  }
-}
-
-int cn_multiplier(char32_t c) {
-  switch (c) {
-    case U'十': case U'拾': return 10;
-    case U'百': case U'佰': return 100;
-    case U'千': case U'仟': return 1000;
-    case U'万': return 10000;
-    default: return 0;
-  }
-}
-
-bool is_cn_numeral(char32_t c) { return cn_digit(c) >= 0 || cn_multiplier(c) > 0 || c == U'廿' || c == U'卅'; }
-
-bool starts_with(Text t, std::size_t i, Text w) { return t.size() >= i + w.size() && t.substr(i, w.size()) == w; }
-
-// Chinese numeral at i: 十五, 二十, 一百五, 两千, 三. Returns {length, value}; length 0 if none.
-// A 两 after another digit is the weight unit (二两), not part of the number.
-std::pair<std::size_t, double> cn_number(Text t, std::size_t i) {
-  std::size_t n = 0;
-  while (i + n < t.size() && n < 12 && is_cn_numeral(t[i + n])) {
-    if (n > 0 && t[i + n] == U'两' && cn_multiplier(t[i + n - 1]) == 0) break;
-    ++n;
-  }
-  if (n == 0) return {0, 0};
-  // Ranges such as 三四个 / 两三斤: take the larger when a unit follows.
-  if (n == 2 && cn_digit(t[i]) > 0 && cn_digit(t[i + 1]) > cn_digit(t[i])) {
-    return {2, cn_digit(t[i + 1])};
-  }
-  if (n >= 2 && t[i] == U'一' && i + 1 < t.size() && t[i + 1] == U'两') return {2, 2};
-  double total = 0, section = 0, cur = 0;
-  int last_mult = 0;
-  bool cur_set = false;
-  std::size_t used = 0;
-  for (; used < n; ++used) {
-    char32_t c = t[i + used];
-    int d = cn_digit(c);
-    if (d >= 0) {
-      if (cur_set && d != 0) break;  // 一五: not a number
-      if (d == 0) {
-        last_mult = 0;
-        continue;
-      }
-      cur = d;
-      cur_set = true;
-      continue;
-    }
-    if (c == U'廿' || c == U'卅') {
-      section += c == U'廿' ? 20 : 30;
-      cur = 0;
-      cur_set = false;
-      last_mult = 10;
-      continue;
-    }
-    int m = cn_multiplier(c);
-    if (m == 10000) {
-      total = (section + cur) * 10000;
-      section = 0;
-    } else {
-      section += (cur_set ? cur : 1) * m;
-    }
-    cur = 0;
-    cur_set = false;
-    last_mult = m;
-  }
-  if (cur_set && last_mult >= 100 && used >= 2 && cn_multiplier(t[i + used - 2]) == last_mult) {
-    cur *= last_mult / 10;  // 一百五 = 150, 两千五 = 2500
-  }
-  return {used, total + section + cur};
-}
-
-bool is_hard_sep_char(char32_t c) {
-  return c == U',' || c == U';' || c == U'。' || c == U'!' || c == U'|' || c == U'\n' || c == U'、' ||
-         c == U':' || c == U'(' || c == U')' || c == U'[' || c == U']' || c == U'【' || c == U'】' ||
-         c == U'~' || c == U'/' || c == U'…' || c == U'"' || c == U'“' || c == U'”' || c == U'「' ||
-         c == U'」' || c == U'=' || c == U'>' || c == U'<' || c == U'_' || c == U'\'';
-}
-
-// Notes that run to the end of their segment ("不要香菜" is a requirement, not an order of 香菜).
 bool note_swallows(std::string_view w) {
   for (std::string_view s : {"不要", "别", "不放", "少放", "多放", "不要太", "别太", "尽量", "最好", "有的话",
                              "如果有", "没有的话", "没有就", "no ", "without", "not too", "less",
@@ -170,34 +70,6 @@ bool note_swallows(std::string_view w) {
 }
 
 // Text right after a number that makes it a time, date, price, age, count of people or floor.
-bool protected_suffix(Text t, std::size_t i, bool arabic) {
-  while (i < t.size() && is_space(t[i])) ++i;
-  if (i >= t.size()) return false;
-  static constexpr Text kSuffixes[] = {
-      U"点钟", U"点半", U":", U"月", U"日", U"年", U"岁", U"度", U"°", U"℃", U"例", U"个人", U"口人",
-      U"人", U"次", U"天", U"周", U"小时", U"分钟", U"分", U"元", U"块钱", U"块一", U"块/", U"毛", U"%",
-      U"楼", U"层", U"栋", U"幢", U"单元", U"室", U"户", U"床", U"位", U"号楼", U"am", U"pm", U"yuan",
-      U"rmb", U"year", U"day", U"hour", U"min", U"people", U"person", U"kid", U"adult",
-      U"o'clock", U"号", U"届", U"期", U"级", U"楼层", U"块一", U"多人", U"多块", U"名", U"家", U"遍",
-      U"秒", U"w", U"th", U"st", U"nd", U"rd", U"$", U"倍", U"折", U"米", U"dollar", U"buck", U"cent"};
-  for (Text s : kSuffixes) {
-    if (starts_with(t, i, s)) {
-      if (is_alpha(s.front())) {
-        std::size_t e = i + s.size();
-        // am/pm/st must end a word (allow plurals: days, hours, people's)
-        while (e < t.size() && is_alpha(t[e]) && e < i + s.size() + 3) ++e;
-        if (e < t.size() && is_alpha(t[e])) continue;
-        if (s == U"w" || s == U"th" || s == U"st" || s == U"nd" || s == U"rd") {
-          if (i + s.size() < t.size() && is_alpha(t[i + s.size()])) continue;
-        }
-      }
-      return true;
-    }
-  }
-  if (arabic && starts_with(t, i, U"点")) return true;
-  return false;
-}
-
 }  // namespace
 
 // One parse of one message: the normalised text, its tokens and what was found. Lives on the
@@ -216,263 +88,6 @@ struct ParseRun {
   std::string span(std::size_t b, std::size_t e) const { return to_utf8(Text(text).substr(b, e - b)); }
 
   bool word_is(const Token& t, WordKind k) const { return t.kind == T::word && t.wk == k; }
-
-  // ---- tokenising ------------------------------------------------------------------------------
-
-  void tokenize() {
-    Text t = text;
-    std::size_t i = 0;
-    bool space = false;
-    auto push = [&](Token tok) {
-      tok.space = space;
-      space = false;
-      toks.push_back(tok);
-    };
-    // An English spelling must end a word: "egg" does not match inside "eggplant".
-    auto word_end_ok = [&t](std::size_t e, std::int32_t) {
-      return !(is_alpha(t[e - 1]) && e < t.size() && is_alpha(t[e]));
-    };
-    while (i < t.size()) {
-      if (household && i == household->begin) {
-        push(Token{.kind = T::sep, .sep = 'h', .b = static_cast<std::uint32_t>(i),
-                   .e = static_cast<std::uint32_t>(household->end)});
-        i = household->end;
-        continue;
-      }
-      char32_t c = t[i];
-      auto b32 = static_cast<std::uint32_t>(i);
-      if (is_space(c)) {
-        space = true;
-        ++i;
-        continue;
-      }
-      bool word_start = !(is_alpha(c) && i > 0 && is_alpha(t[i - 1]));
-      // A unit directly after a number (or after 来/要: 来个西瓜).
-      if (!toks.empty() && word_start) {
-        const Token& prev = toks.back();
-        bool after_number = prev.kind == T::number &&
-                            (!space || is_alpha(c) || prev.english || is_digit(text[prev.e - 1]) ||
-                             is_cn_numeral(text[prev.e - 1]));
-        bool after_verb = prev.kind == T::word && prev.wk == WordKind::order_verb && !space && !is_alpha(c);
-        if (after_number || after_verb) {
-          auto m = p.lexicon_.trie().longest(t, i, [&](std::size_t e, std::int32_t v) {
-            if (p.lexicon_.entry(v).kind != WordKind::unit) return false;
-            return !(is_alpha(t[e - 1]) && e < t.size() && is_alpha(t[e]));
-          });
-          if (m.length > 0) {
-            bool ok = after_number;
-            if (after_verb) {
-              auto u = p.lexicon_.entry(m.value).canonical;
-              ok = u == "个" || u == "盒" || u == "袋" || u == "瓶" || u == "箱" || u == "包" || u == "桶" ||
-                   u == "份" || u == "只" || u == "条";
-              // 来个 only when a catalog item or more text follows, never at the end.
-              ok = ok && i + m.length < t.size() && !is_hard_sep_char(t[i + m.length]);
-              if (ok) push(Token{.kind = T::number, .b = b32, .e = b32, .value = 1});
-            }
-            if (ok) {
-              push(Token{.kind = T::unit, .b = b32, .e = static_cast<std::uint32_t>(i + m.length), .id = m.value});
-              i += m.length;
-              continue;
-            }
-          }
-        }
-      }
-      if (c == U'\n') {
-        push(Token{.kind = T::sep, .sep = 'n', .b = b32, .e = b32 + 1});
-        ++i;
-        continue;
-      }
-      if (is_digit(c) && word_start) {
-        // 84消毒液, 5号电池: a catalog name that starts with digits.
-        std::size_t run = 0;
-        while (i + run < t.size() && is_digit(t[i + run])) ++run;
-        auto cm = p.catalog_.trie().longest(t, i, word_end_ok);
-        if (cm.length > run) {
-          push(Token{.kind = T::item, .b = b32, .e = static_cast<std::uint32_t>(i + cm.length), .id = cm.value});
-          i += cm.length;
-          continue;
-        }
-      }
-      if (is_digit(c)) {
-        std::size_t j = i;
-        while (j < t.size() && is_digit(t[j])) ++j;
-        std::size_t int_end = j;
-        if (j + 1 < t.size() && t[j] == U'.' && is_digit(t[j + 1])) {
-          ++j;
-          while (j < t.size() && is_digit(t[j])) ++j;
-        }
-        Token tok{.kind = T::number, .b = b32, .e = static_cast<std::uint32_t>(j)};
-        if (int_end - i >= 6) {
-          tok.kind = T::prot;  // phone numbers, ids, a 10,000-digit line
-        } else {
-          double v = 0;
-          for (std::size_t k = i; k < int_end; ++k) v = v * 10 + (t[k] - U'0');
-          double frac = 0.1;
-          for (std::size_t k = int_end + 1; k < j; ++k, frac /= 10) v += (t[k] - U'0') * frac;
-          tok.value = v;
-        }
-        push(tok);
-        i = j;
-        continue;
-      }
-      if (c == U'#' && i + 1 < t.size() && is_digit(t[i + 1])) {
-        std::size_t j = i + 1;
-        while (j < t.size() && is_digit(t[j])) ++j;
-        push(Token{.kind = T::ref, .b = b32, .e = static_cast<std::uint32_t>(j)});
-        i = j;
-        continue;
-      }
-      if ((c == U'x' || c == U'*' || c == U'×') && word_start) {
-        std::size_t j = i + 1;
-        while (j < t.size() && is_space(t[j])) ++j;
-        bool next_num = j < t.size() && (is_digit(t[j]) || is_cn_numeral(t[j]));
-        bool next_letter = c == U'x' && i + 1 < t.size() && is_alpha(t[i + 1]);
-        if (next_num && !next_letter) {
-          push(Token{.kind = T::mult, .b = b32, .e = b32 + 1});
-          i += 1;
-          continue;
-        }
-        if (!toks.empty() && toks.back().kind == T::number && !space && !next_letter) {
-          ++i;  // "2x milk": the x only repeats the number
-          continue;
-        }
-      }
-      // Catalog vs lexicon: the longer match wins; a tie goes to the catalog unless the lexicon
-      // says the word only contains a catalog spelling.
-      Trie::Match cm, lm;
-      if (word_start) {
-        cm = p.catalog_.trie().longest(t, i, word_end_ok);
-        lm = p.lexicon_.trie().longest(t, i, [&](std::size_t e, std::int32_t v) {
-          if (p.lexicon_.entry(v).kind == WordKind::unit) return false;
-          return !(is_alpha(t[e - 1]) && e < t.size() && is_alpha(t[e]));
-        });
-      }
-      if (lm.length > 0 && is_cn_numeral(c) && lm.length < 2) lm = {};
-      // 一点五 is a number, not 一点.
-      if (lm.length > 0 && p.lexicon_.entry(lm.value).kind == WordKind::vague && is_cn_numeral(c) &&
-          i + lm.length < t.size() && is_cn_numeral(t[i + lm.length])) {
-        lm = {};
-      }
-      if (cm.length > 0 && (cm.length > lm.length ||
-                            (cm.length == lm.length && p.lexicon_.entry(lm.value).kind != WordKind::stop))) {
-        push(Token{.kind = T::item, .b = b32, .e = static_cast<std::uint32_t>(i + cm.length), .id = cm.value});
-        i += cm.length;
-        continue;
-      }
-      if (lm.length > 0) {
-        const auto& le = p.lexicon_.entry(lm.value);
-        if (le.kind == WordKind::number) {
-          push(Token{.kind = T::number, .english = true, .b = b32, .e = static_cast<std::uint32_t>(i + lm.length),
-                     .value = le.value});
-        } else {
-          push(Token{.kind = T::word, .wk = le.kind, .b = b32, .e = static_cast<std::uint32_t>(i + lm.length),
-                     .id = lm.value});
-        }
-        i += lm.length;
-        continue;
-      }
-      if (c == U'半') {
-        push(Token{.kind = T::number, .half = true, .b = b32, .e = b32 + 1, .value = 0.5});
-        ++i;
-        continue;
-      }
-      if (is_cn_numeral(c)) {
-        auto [len, v] = cn_number(t, i);
-        if (len > 0) {
-          push(Token{.kind = T::number, .b = b32, .e = static_cast<std::uint32_t>(i + len), .value = v});
-          i += len;
-          continue;
-        }
-      }
-      if (is_hard_sep_char(c) || c == U'.' || c == U'-' || c == U'—') {
-        char s = c == U'、' ? 'd' : (c == U':' || c == U'-' || c == U'—') ? ':' : (c == U'(' || c == U'[') ? '(' : ',';
-        push(Token{.kind = T::sep, .sep = s, .b = b32, .e = b32 + 1});
-        ++i;
-        continue;
-      }
-      if (is_alpha(c)) {
-        std::size_t j = i;
-        while (j < t.size() && (is_alpha(t[j]) || (t[j] == U'\'' && j + 1 < t.size() && is_alpha(t[j + 1])))) ++j;
-        push(Token{.kind = T::ascii, .b = b32, .e = static_cast<std::uint32_t>(j)});
-        i = j;
-        continue;
-      }
-      if (is_han(c)) {
-        push(Token{.kind = T::han, .b = b32, .e = b32 + 1});
-        ++i;
-        continue;
-      }
-      push(Token{.kind = T::other, .b = b32, .e = b32 + 1});
-      ++i;
-    }
-  }
-
-  // Numbers that are times, dates, prices, temperatures, counts of people: not quantities.
-  void protect_numbers() {
-    Text t = text;
-    for (std::size_t k = 0; k < toks.size(); ++k) {
-      Token& tok = toks[k];
-      bool is_num = tok.kind == T::number && tok.e > tok.b;
-      bool is_vague_yidian = tok.kind == T::word && tok.wk == WordKind::vague && t[tok.b] == U'一';
-      if (!is_num && !is_vague_yidian) continue;
-      const Token* prev = k > 0 ? &toks[k - 1] : nullptr;
-      bool protect = false;
-      if (prev && prev->kind == T::word &&
-          (prev->wk == WordKind::measure_ctx || (prev->wk == WordKind::time_word && !tok.english))) {
-        protect = !(k + 1 < toks.size() && toks[k + 1].kind == T::unit) || prev->wk == WordKind::measure_ctx;
-      }
-      if (prev && prev->kind == T::other && (t[prev->b] == U'¥' || t[prev->b] == U'$' || t[prev->b] == U'￥')) {
-        protect = true;
-      }
-      if (is_num && tok.value >= 20 && starts_with(t, tok.e, U"块")) protect = true;  // 花了200块
-      if (is_num && !tok.english && protected_suffix(t, tok.e, is_digit(t[tok.b]))) {
-        // 纸尿裤4号: a size, kept as a note of the item.
-        bool size_hao = t[tok.e] == U'号' && prev && prev->kind == T::item;
-        if (!size_hao) protect = true;
-      }
-      if (is_vague_yidian) {
-        std::size_t e = tok.e;
-        protect = protect || starts_with(t, e, U"钟") || starts_with(t, e, U"半") || starts_with(t, e, U"前") ||
-                  starts_with(t, e, U"后") || starts_with(t, e, U"左右") || starts_with(t, e, U"到") ||
-                  starts_with(t, e, U"送");
-      }
-      // Ranges and dates: 11-28, 3/4; a number glued to letters (b2, 5g network) is a label.
-      if (is_num && !tok.english) {
-        if (tok.e + 1 < t.size() && (t[tok.e] == U'-' || t[tok.e] == U'/') && is_digit(t[tok.e + 1])) {
-          // 1-2斤: keep the upper bound as the quantity.
-          std::size_t j = tok.e + 1;
-          while (j < t.size() && (is_digit(t[j]) || t[j] == U'.')) ++j;
-          if (t[tok.e] == U'-' && j < t.size() && !is_digit(t[j]) && !is_space(t[j]) && k + 2 < toks.size() &&
-              toks[k + 2].kind == T::number && toks[k + 3 < toks.size() ? k + 3 : k + 2].kind == T::unit) {
-            tok.kind = T::prot;
-            continue;
-          }
-          protect = true;
-        }
-        if (tok.b > 0 && (t[tok.b - 1] == U'-' || t[tok.b - 1] == U'/' || t[tok.b - 1] == U':') && tok.b >= 2 &&
-            is_digit(t[tok.b - 2])) {
-          protect = protect || !(k + 1 < toks.size() && toks[k + 1].kind == T::unit && t[tok.b - 1] == U'-');
-        }
-        if (tok.b > 0 && is_alpha(t[tok.b - 1]) && t[tok.b - 1] != U'x' && is_digit(t[tok.b])) protect = true;
-        if (tok.value > 9999) protect = true;
-      }
-      if (protect) {
-        tok.kind = T::prot;
-        if (k + 1 < toks.size() && toks[k + 1].kind == T::unit) toks[k + 1].kind = T::prot;
-        // 30元一盒 / 5块一斤: the unit price that follows is not a quantity either.
-        std::size_t j = k + 1;
-        while (j < toks.size() && (toks[j].kind == T::han || toks[j].kind == T::word) && j < k + 3) {
-          if (toks[j].kind == T::word && toks[j].wk != WordKind::negation) break;
-          ++j;
-        }
-        if (j < toks.size() && j > k + 1 && toks[j].kind == T::number && toks[j].value == 1 && j + 1 < toks.size() &&
-            toks[j + 1].kind == T::unit) {
-          toks[j].kind = T::prot;
-          toks[j + 1].kind = T::prot;
-        }
-      }
-    }
-  }
 
   // ---- quantities ------------------------------------------------------------------------------
 
@@ -1156,8 +771,9 @@ struct ParseRun {
   void run() {
     if (try_command()) return;
     household = find_household(text);
-    tokenize();
-    protect_numbers();
+    std::optional<std::pair<std::size_t, std::size_t>> hh_span;
+    if (household) hh_span = std::make_pair(household->begin, household->end);
+    toks = detail::Tokenizer(text, p.catalog_, p.lexicon_, hh_span).run();
     find_quantities();
     find_notes();
 
