@@ -47,7 +47,11 @@ std::pair<std::size_t, double> cn_number(Text t, std::size_t i) {
   if (n == 2 && cn_digit(t[i]) > 0 && cn_digit(t[i + 1]) > cn_digit(t[i])) {
     return {2, cn_digit(t[i + 1])};
   }
-  if (n >= 2 && t[i] == U'一' && i + 1 < t.size() && t[i + 1] == U'两') return {2, 2};
+  // 一两个 (one or two) is a range; 一两花椒 is one liang.
+  if (t[i] == U'一' && i + 2 < t.size() && t[i + 1] == U'两' &&
+      Text(U"个只斤盒袋瓶把根颗棵条块片包箱份").find(t[i + 2]) != Text::npos) {
+    return {2, 2};
+  }
   double total = 0, section = 0, cur = 0;
   int last_mult = 0;
   bool cur_set = false;
