@@ -79,7 +79,7 @@ if [ -z "$upstream" ]; then
       [ -x "$b" ] && { bin=$b; break; }
     done
   fi
-  [ -n "$bin" ] && [ -x "$bin" ] || fail "no upstream: give the port of a running supplybot, or build one (bash deploy/run.sh)"
+  [ -n "$bin" ] && [ -x "$bin" ] || fail "no upstream: give the port of a running supplybot, or build one (deploy/README.md, Build)"
   secret=nginx-test-$RANDOM$RANDOM
   say "starting $bin on 127.0.0.1:0"
   (cd "$root" && exec env -u SUPPLYBOT_CONFIG SUPPLYBOT_SERVER_LISTEN=127.0.0.1:0 SUPPLYBOT_SERVER_THREADS=1 \
