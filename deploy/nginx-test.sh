@@ -79,7 +79,9 @@ if [ -z "$upstream" ]; then
       [ -x "$b" ] && { bin=$b; break; }
     done
   fi
-  [ -n "$bin" ] && [ -x "$bin" ] || fail "no upstream: give the port of a running supplybot, or build one (deploy/README.md, Build)"
+  if [ -z "$bin" ] || [ ! -x "$bin" ]; then
+    fail "no upstream: give the port of a running supplybot, or build one (deploy/README.md, Build)"
+  fi
   secret=nginx-test-$RANDOM$RANDOM
   say "starting $bin on 127.0.0.1:0"
   (cd "$root" && exec env -u SUPPLYBOT_CONFIG SUPPLYBOT_SERVER_LISTEN=127.0.0.1:0 SUPPLYBOT_SERVER_THREADS=1 \
@@ -152,7 +154,8 @@ CONF
 
 started=false
 for _ in 1 2 3 4 5; do
-  https=$(free_port) && http=$(free_port) || fail "no free port found"
+  https=$(free_port) || fail "no free port found"
+  http=$(free_port) || fail "no free port found"
   [ "$https" != "$http" ] || continue
   render "$https" "$http"
   "$nginx_bin" -t -q -e "$tmp/error.log" -p "$tmp" -c "$tmp/nginx.conf" || fail "nginx -t rejects the site (see above)"
