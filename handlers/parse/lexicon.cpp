@@ -56,7 +56,7 @@ constexpr Row kUnits[] = {
     {"pc", K::unit, "piece", 0, 'c'}, {"pcs", K::unit, "piece", 0, 'c'}, {"bar", K::unit, "bar", 0, 'c'},
     {"roll", K::unit, "roll", 0, 'c'}, {"jar", K::unit, "jar", 0, 'c'}, {"tray", K::unit, "tray", 0, 'c'},
     {"head", K::unit, "head", 0, 'c'}, {"bundle", K::unit, "bundle", 0, 'c'}, {"sack", K::unit, "bag", 0, 'c'},
-    {"tub", K::unit, "tub", 0, 'c'}, {"cup", K::unit, "cup", 0, 'c'}, {"case", K::unit, "case", 0, 'c'},
+    {"tub", K::unit, "tub", 0, 'c'}, {"block", K::unit, "block", 0, 'c'}, {"cup", K::unit, "cup", 0, 'c'}, {"case", K::unit, "case", 0, 'c'},
     {"crate", K::unit, "case", 0, 'c'}, {"slab", K::unit, "slab", 0, 'c'}, {"tube", K::unit, "tube", 0, 'c'},
     {"portion", K::unit, "portion", 0, 'c'}, {"serving", K::unit, "portion", 0, 'c'},
     {"sachet", K::unit, "pack", 0, 'c'}, {"punnet", K::unit, "box", 0, 'c'}, {"stick", K::unit, "stick", 0, 'c'},
@@ -74,7 +74,8 @@ constexpr Row kWords[] = {
     {"a pair of", K::number, {}, 2}, {"and a half", K::number, {}, 0.5},
     // Vague amounts.
     {"一点", K::vague}, {"一点点", K::vague}, {"一些", K::vague}, {"少许", K::vague}, {"点儿", K::vague},
-    {"一点儿", K::vague}, {"some", K::vague}, {"a few", K::vague}, {"a little", K::vague},
+    {"一点儿", K::vague}, {"来点", K::vague}, {"要点", K::vague}, {"买点", K::vague}, {"弄点", K::vague},
+    {"带点", K::vague}, {"some", K::vague}, {"a few", K::vague}, {"a little", K::vague},
     {"a bit of", K::vague}, {"几个", K::vague}, {"若干", K::vague},
     // Order verbs.
     {"要", K::order_verb}, {"买", K::order_verb}, {"帮买", K::order_verb}, {"帮忙买", K::order_verb},

@@ -89,6 +89,20 @@ struct ParseRun {
 
   bool word_is(const Token& t, WordKind k) const { return t.kind == T::word && t.wk == k; }
 
+  // Goods whose name merely contains a catalog spelling are the resident's own goods: 卤蛋
+  // (not 鸡蛋), 湿厕纸 (not 卫生纸), 牛肉面一箱 (not 牛肉). A one-character spelling glued to the
+  // character before it, or any spelling glued to one more character and then a quantity.
+  void compound_goods() {
+    for (std::size_t k = 0; k < toks.size(); ++k) {
+      if (toks[k].kind != T::item) continue;
+      bool one_char = toks[k].e - toks[k].b == 1;
+      bool han_before = k > 0 && toks[k - 1].kind == T::han && !toks[k].space;
+      bool han_then_qty = k + 2 < toks.size() && toks[k + 1].kind == T::han && !toks[k + 1].space &&
+                          (toks[k + 2].kind == T::number || toks[k + 2].kind == T::mult);
+      if ((one_char && han_before) || han_then_qty) toks[k].kind = T::han;
+    }
+  }
+
   // ---- quantities ------------------------------------------------------------------------------
 
   bool unit_follows_english_number(std::size_t k) const {
@@ -341,23 +355,27 @@ struct ParseRun {
       std::string size = take_size(k);
       // Pre quantity: "2斤白菜", "2 loaves of bread", "一桶金龙鱼花生油" (brand words between).
       int pre = -1;
-      std::size_t brand_b = k;
+      std::size_t brand_b = k, brand_e = k;  // modifier words between the quantity and the item
       {
         std::size_t j = k;
         if (j > 0 && word_is(toks[j - 1], WordKind::of)) --j;
+        std::size_t run_e = j;
         std::size_t steps = 0;
         while (j > 0 && steps < 4 && (toks[j - 1].kind == T::han || toks[j - 1].kind == T::ascii) &&
                !toks[j - 1].used) {
           --j;
           ++steps;
         }
+        std::size_t run_b = j;
+        if (steps > 0 && j > 0 && word_is(toks[j - 1], WordKind::of)) --j;  // 1 carton of almond milk
         pre = qty_ending(j);
         if (pre < 0 && steps > 0) {
           j = k;
           if (j > 0 && word_is(toks[j - 1], WordKind::of)) --j;
           pre = qty_ending(j);
-        } else if (pre >= 0) {
-          brand_b = j;
+        } else if (pre >= 0 && steps > 0) {
+          brand_b = run_b;
+          brand_e = run_e;
         }
       }
       // Post quantity: "白菜2斤", "milk x2", "鸡蛋: 2盒", "白菜要2斤".
@@ -440,14 +458,11 @@ struct ParseRun {
       for (std::size_t j = k + 1; j < toks.size() && toks[j].used && toks[j].kind != T::item; ++j) {
         e = std::max<std::size_t>(e, toks[j].e);
       }
-      if (qp && brand_b > qp->te) {
-        // Brand words between the quantity and the item.
-        std::size_t bb = qp->te;
-        if (bb < brand_b) {
-          std::string brand = span(toks[bb].b, toks[brand_b - 1].e);
-          for (std::size_t j = bb; j < k; ++j) toks[j].used = true;
-          size = size.empty() ? brand : brand + " " + size;
-        }
+      if (qp && brand_b < brand_e) {
+        // Brand or kind words between the quantity and the item: "1 carton of almond milk".
+        std::string brand = span(toks[brand_b].b, toks[brand_e - 1].e);
+        for (std::size_t j = brand_b; j < brand_e; ++j) toks[j].used = true;
+        size = size.empty() ? brand : brand + " " + size;
       } else if (!qp) {
         // Brand or size written before the item with nothing else: 金龙鱼花生油, 5L装花生油.
         std::size_t j = k;
@@ -774,6 +789,7 @@ struct ParseRun {
     std::optional<std::pair<std::size_t, std::size_t>> hh_span;
     if (household) hh_span = std::make_pair(household->begin, household->end);
     toks = detail::Tokenizer(text, p.catalog_, p.lexicon_, hh_span).run();
+    compound_goods();
     find_quantities();
     find_notes();
 
