@@ -4,6 +4,7 @@
 #include <map>
 #include <tuple>
 #include <unordered_set>
+#include <utility>
 
 namespace supplybot::handlers {
 
@@ -41,10 +42,14 @@ Assigner::Index Assigner::find_volunteer(VolunteerId v) const {
   return it == volunteer_index_.end() ? kNone : it->second;
 }
 
-Assigner::ZoneSlot* Assigner::zone_slot(Volunteer& vol, Index building) {
+const Assigner::ZoneSlot* Assigner::zone_slot(const Volunteer& vol, Index building) {
   auto it = std::lower_bound(vol.zones.begin(), vol.zones.end(), building,
                              [](const ZoneSlot& s, Index b) { return s.building < b; });
   return it != vol.zones.end() && it->building == building ? &*it : nullptr;
+}
+
+Assigner::ZoneSlot* Assigner::zone_slot(Volunteer& vol, Index building) {
+  return const_cast<ZoneSlot*>(zone_slot(std::as_const(vol), building));
 }
 
 Assigner::CandidateKey Assigner::key_for(const Volunteer& vol, Index vi,
@@ -59,6 +64,25 @@ Assigner::CandidateKey Assigner::key_for(const Volunteer& vol, Index vi,
 void Assigner::reindex(Index vi) {
   Volunteer& vol = volunteers_[vi];
   const bool want = vol.on_shift && vol.load < vol.capacity;
+  if (vol.wide) {
+    const CandidateKey key{.not_carrying = 0,
+                           .load = vol.load,
+                           .last_assigned = vol.last_assigned,
+                           .id = vol.id.value,
+                           .volunteer = vi};
+    if (vol.indexed && !want) {
+      wide_.erase(vol.wide_pos);
+    } else if (vol.indexed && !(*vol.wide_pos == key)) {
+      const auto hint = std::next(vol.wide_pos);
+      auto node = wide_.extract(vol.wide_pos);
+      node.value() = key;
+      vol.wide_pos = wide_.insert(hint, std::move(node));
+    } else if (!vol.indexed && want) {
+      vol.wide_pos = wide_.insert(key).first;
+    }
+    vol.indexed = want;
+    return;
+  }
   for (ZoneSlot& slot : vol.zones) {
     CandidateSet& set = buildings_[slot.building].candidates;
     if (vol.indexed) {
@@ -82,11 +106,68 @@ void Assigner::reindex(Index vi) {
 }
 
 Assigner::Index Assigner::best_candidate(Index building, Index exclude) const {
-  // At most two steps: the excluded volunteer appears once.
-  for (const CandidateKey& k : buildings_[building].candidates) {
-    if (k.volunteer != exclude) return k.volunteer;
+  const BuildingState& b = buildings_[building];
+  std::optional<CandidateKey> best;
+  // Narrow volunteers: the first of the building's set (at most two steps: the excluded
+  // volunteer appears once).
+  for (const CandidateKey& k : b.candidates) {
+    if (k.volunteer == exclude) continue;
+    best = k;
+    break;
   }
-  return kNone;
+  if (wide_.empty()) return best ? best->volunteer : kNone;
+  // Wide volunteers already carrying an order for this building.
+  for (Index wi : b.wide_carriers) {
+    const Volunteer& w = volunteers_[wi];
+    if (wi == exclude || !w.on_shift || w.load >= w.capacity) continue;
+    const CandidateKey k{.not_carrying = 0,
+                         .load = w.load,
+                         .last_assigned = w.last_assigned,
+                         .id = w.id.value,
+                         .volunteer = wi};
+    if (!best || k < *best) best = k;
+  }
+  // A carrier cannot be beaten by anyone not carrying. Otherwise: the first wide volunteer
+  // covering the building, in (load, idle, id) order. Every wide carrier was seen above, so
+  // whoever is found here does not carry this building; and nobody past the current best's
+  // (load, idle, id) can beat it, so the walk stops there.
+  if (best && best->not_carrying == 0) return best->volunteer;
+  for (const CandidateKey& k : wide_) {
+    if (best && std::tie(k.load, k.last_assigned, k.id) >
+                    std::tie(best->load, best->last_assigned, best->id)) {
+      break;
+    }
+    if (k.volunteer == exclude || zone_slot(volunteers_[k.volunteer], building) == nullptr) {
+      continue;
+    }
+    CandidateKey candidate = k;
+    candidate.not_carrying = 1;
+    if (!best || candidate < *best) best = candidate;
+    break;
+  }
+  return best ? best->volunteer : kNone;
+}
+
+void Assigner::unindex(Index vi) {
+  Volunteer& vol = volunteers_[vi];
+  if (!vol.indexed) return;
+  if (vol.wide) {
+    wide_.erase(vol.wide_pos);
+  } else {
+    for (ZoneSlot& slot : vol.zones) buildings_[slot.building].candidates.erase(slot.pos);
+  }
+  vol.indexed = false;
+}
+
+void Assigner::add_wide_carrier(Index building, Index vi) {
+  buildings_[building].wide_carriers.push_back(vi);
+}
+
+void Assigner::remove_wide_carrier(Index building, Index vi) {
+  std::vector<Index>& carriers = buildings_[building].wide_carriers;
+  auto it = std::find(carriers.begin(), carriers.end(), vi);
+  *it = carriers.back();
+  carriers.pop_back();
 }
 
 Assigner::OrderKey Assigner::order_key(std::int64_t id, const Order& o) {
@@ -130,7 +211,9 @@ void Assigner::give(std::int64_t id, Order& o, Index vi, UnixTime now, AssignRea
   o.assigned_at = now;
   o.held_pos = vol.orders.emplace_hint(vol.orders.end(), order_key(id, o));
   ++vol.load;
-  if (ZoneSlot* slot = zone_slot(vol, o.building)) ++slot->carrying;
+  if (ZoneSlot* slot = zone_slot(vol, o.building)) {
+    if (++slot->carrying == 1 && vol.wide) add_wide_carrier(o.building, vi);
+  }
   vol.last_assigned = std::max(vol.last_assigned, now);
   if (reindex_now) reindex(vi);
   out.assigned.push_back(Assignment{
@@ -143,7 +226,9 @@ void Assigner::take_back(Order& o) {
   Volunteer& vol = volunteers_[vi];
   vol.orders.erase(o.held_pos);
   --vol.load;
-  if (ZoneSlot* slot = zone_slot(vol, o.building)) --slot->carrying;
+  if (ZoneSlot* slot = zone_slot(vol, o.building)) {
+    if (--slot->carrying == 0 && vol.wide) remove_wide_carrier(o.building, vi);
+  }
   if (o.state == OrderState::assigned) awaiting_purchase_.erase(o.awaiting_pos);
   o.holder = kNone;
 }
@@ -192,10 +277,12 @@ void Assigner::pull(Index vi, UnixTime now, Outcome& out) {
 }
 
 void Assigner::set_zones(Index vi, std::vector<Building> zones) {
+  unindex(vi);
   Volunteer& vol = volunteers_[vi];
-  if (vol.indexed) {
-    for (ZoneSlot& slot : vol.zones) buildings_[slot.building].candidates.erase(slot.pos);
-    vol.indexed = false;
+  if (vol.wide) {
+    for (const ZoneSlot& slot : vol.zones) {
+      if (slot.carrying > 0) remove_wide_carrier(slot.building, vi);
+    }
   }
   std::vector<Index> indices;
   indices.reserve(zones.size());
@@ -206,6 +293,12 @@ void Assigner::set_zones(Index vi, std::vector<Building> zones) {
   for (Index b : indices) vol.zones.push_back(ZoneSlot{.building = b, .carrying = 0, .pos = {}});
   for (const OrderKey& k : vol.orders) {
     if (ZoneSlot* slot = zone_slot(vol, orders_.find(k.id)->second.building)) ++slot->carrying;
+  }
+  vol.wide = vol.zones.size() > wide_zones_;
+  if (vol.wide) {
+    for (const ZoneSlot& slot : vol.zones) {
+      if (slot.carrying > 0) add_wide_carrier(slot.building, vi);
+    }
   }
   reindex(vi);
 }

@@ -17,9 +17,12 @@
 // - /off and /release hand unpurchased orders back; each is reassigned by the same rules or
 //   queued. A released order never goes straight back to the volunteer who released it.
 //
-// Cost: add_order and every load change are O(z log n) where z is the number of zones of the
-// volunteer whose load changed and n the number of candidates in one building; nothing scans
-// all volunteers or all orders per call.
+// Cost: a volunteer with few zones (at most wide_zones, 16 by default) sits in a candidate set
+// per zone, so each change of their load costs O(z log n) (z zones, n candidates in a
+// building). A volunteer with more zones sits in one set of wide volunteers ordered by (load,
+// idle, id), so their load changes cost O(log w); choosing for a building then also looks at
+// the wide volunteers carrying orders there and walks the wide set to the first who covers
+// it. Nothing scans all volunteers or all orders per call.
 //
 // Not thread-safe: one writer (the engine thread) owns it. Movable, not copyable (it keeps
 // iterators into its own containers).
@@ -92,7 +95,12 @@ struct RoundSplit {
 
 class Assigner {
  public:
+  static constexpr std::size_t kDefaultWideZones = 16;
+
   Assigner() = default;
+  // wide_zones: a volunteer covering more buildings than this is indexed as "wide" (see the
+  // cost note above). Changes only the cost, never a decision.
+  explicit Assigner(std::size_t wide_zones) : wide_zones_(wide_zones) {}
   Assigner(const Assigner&) = delete;
   Assigner& operator=(const Assigner&) = delete;
   Assigner(Assigner&&) = default;
@@ -188,14 +196,17 @@ class Assigner {
 
   struct BuildingState {
     Building name;
-    CandidateSet candidates;  // on-shift volunteers covering it with load < capacity
+    CandidateSet candidates;  // narrow on-shift volunteers covering it with load < capacity
     OrderSet queue;           // its waiting orders
+    // Wide volunteers covering it and holding orders for it, whatever their shift or load
+    // (filtered when read); changes only when such a count goes 0 <-> 1.
+    std::vector<Index> wide_carriers;
   };
 
   struct ZoneSlot {
     Index building;
     std::int32_t carrying;          // open orders held for this building
-    CandidateSet::iterator pos;     // valid while the volunteer is indexed
+    CandidateSet::iterator pos;     // valid while a narrow volunteer is indexed
   };
 
   struct Volunteer {
@@ -204,7 +215,9 @@ class Assigner {
     std::int32_t capacity{0};
     std::int32_t load{0};
     bool on_shift{false};
-    bool indexed{false};  // present in the candidate sets of all its zones
+    bool wide{false};     // more zones than wide_zones_: indexed in wide_ instead
+    bool indexed{false};  // present in its zones' candidate sets (narrow) or in wide_ (wide)
+    CandidateSet::iterator wide_pos;  // valid while a wide volunteer is indexed
     UnixTime last_assigned{0};
     OrderSet orders;  // open orders held
   };
@@ -232,11 +245,15 @@ class Assigner {
 
   Index intern(std::string_view building);
   Index find_volunteer(VolunteerId v) const;
-  ZoneSlot* zone_slot(Volunteer& vol, Index building);
+  static ZoneSlot* zone_slot(Volunteer& vol, Index building);
+  static const ZoneSlot* zone_slot(const Volunteer& vol, Index building);
   CandidateKey key_for(const Volunteer& vol, Index vi, const ZoneSlot& slot) const;
   // Brings the volunteer's entries in its zones' candidate sets in line with its state.
   void reindex(Index vi);
   Index best_candidate(Index building, Index exclude) const;
+  void unindex(Index vi);
+  void add_wide_carrier(Index building, Index vi);
+  void remove_wide_carrier(Index building, Index vi);
   static OrderKey order_key(std::int64_t id, const Order& o);
 
   void enqueue(std::int64_t id, Order& o, Outcome& out);
@@ -258,6 +275,8 @@ class Assigner {
   VolunteerView view(const Volunteer& vol) const;
   std::vector<OrderKey> queued_keys() const;  // every waiting order, in queue order
 
+  std::size_t wide_zones_{kDefaultWideZones};
+  CandidateSet wide_;  // indexed wide volunteers, key (0, load, last_assigned, id)
   std::deque<BuildingState> buildings_;  // deque: CandidateSet iterators stay valid on growth
   std::unordered_map<std::string, Index, StringHash, std::equal_to<>> building_index_;
   std::vector<Volunteer> volunteers_;

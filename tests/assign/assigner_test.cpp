@@ -170,6 +170,33 @@ TEST_CASE("assign: lowest volunteer id breaks a full tie") {
   CHECK(add(a, 100, "1") == vol(7));
 }
 
+TEST_CASE("assign: volunteers covering many buildings follow the same rules") {
+  // With wide_zones 2, volunteer 2 (three zones) is indexed apart from the per-building sets.
+  Assigner a{2};
+  on(a, 1, {"1", "2"}, 10);
+  REQUIRE(a.upsert_volunteer(vol(2), {"1", "2", "3"}, 10, kT0).ok());
+  CHECK(add(a, 100, "2", kT0 + 1) == vol(1));
+  CHECK(add(a, 101, "2", kT0 + 2) == vol(1));
+  REQUIRE(a.set_on_shift(vol(2), true, kT0 + 3).ok());
+  SUBCASE("least loaded: the wide volunteer beats a busier narrow one") {
+    CHECK(add(a, 102, "1", kT0 + 4) == vol(2));
+  }
+  SUBCASE("same building: the wide volunteer keeps the building it carries") {
+    CHECK(add(a, 102, "3", kT0 + 4) == vol(2));
+    CHECK(add(a, 103, "3", kT0 + 5) == vol(2));
+    // Building 1: nobody carries it, loads are 2 and 2, and 1 has been idle longer.
+    CHECK(add(a, 104, "1", kT0 + 6) == vol(1));
+  }
+  SUBCASE("the narrow volunteer still wins its carried building") {
+    CHECK(add(a, 102, "2", kT0 + 4) == vol(1));
+  }
+  SUBCASE("at capacity the wide volunteer drops out") {
+    REQUIRE(a.upsert_volunteer(vol(2), {"1", "2", "3"}, 0, kT0 + 4).ok());
+    CHECK(add(a, 102, "3", kT0 + 5) == std::nullopt);
+    CHECK(add(a, 103, "1", kT0 + 5) == vol(1));
+  }
+}
+
 TEST_CASE("queue: no candidate queues the order and /on assigns it") {
   Assigner a;
   REQUIRE(a.upsert_volunteer(vol(1), {"1"}, 2, kT0).ok());
