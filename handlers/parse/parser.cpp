@@ -700,7 +700,10 @@ struct ParseRun {
       auto m = p.lexicon_.trie().longest(rest, i);
       if (m.length == 0) return false;
       auto k = p.lexicon_.entry(m.value).kind;
-      if (k != WordKind::thanks && k != WordKind::polite && k != WordKind::stop) return false;
+      if (k != WordKind::thanks && k != WordKind::polite && k != WordKind::stop && k != WordKind::received &&
+          k != WordKind::conj) {
+        return false;
+      }
       i += m.length;
     }
     return true;
@@ -883,10 +886,18 @@ struct ParseRun {
     if (has_cancel && !has_modify) {
       out.intent = Intent::cancel;
       for (auto& f : found) out.items.push_back(std::move(f.item));
-      for (std::size_t j : cancel_in_note_) out.items.push_back(make_item(toks[j].id, toks[j].b, toks[j].e));
+      auto listed = [&](std::int32_t id) {
+        const auto& name = p.catalog_.entries()[static_cast<std::size_t>(id)].name;
+        return std::any_of(out.items.begin(), out.items.end(), [&](const ParsedItem& it) { return it.name == name; });
+      };
+      for (std::size_t j : cancel_in_note_) {
+        if (!listed(toks[j].id)) out.items.push_back(make_item(toks[j].id, toks[j].b, toks[j].e));
+      }
       // "no eggs please, cancel them": goods inside a requirement are what to cancel.
       for (std::size_t j = 0; j < toks.size(); ++j) {
-        if (toks[j].kind == T::item && in_note_[j]) out.items.push_back(make_item(toks[j].id, toks[j].b, toks[j].e));
+        if (toks[j].kind == T::item && in_note_[j] && !listed(toks[j].id)) {
+          out.items.push_back(make_item(toks[j].id, toks[j].b, toks[j].e));
+        }
       }
       out.notes.reset();
       out.confidence = conf(0.9);
@@ -1036,16 +1047,11 @@ Parsed Parser::parse(std::string_view text) const {
 }
 
 Parsed Parser::parse_any(std::string_view text) const {
-  // A 接龙 list: from one message alone, the last entry is the new order.
+  // A 接龙 list: from one message alone, the last entry is the new order. A header alone is a
+  // notice (接龙 is a notice word), unless it is a command such as 接龙轮次.
   if (text.size() <= kMaxOrderBytes && (text.find("接龙") != std::string_view::npos ||
                                         text.find("接龍") != std::string_view::npos)) {
-    if (auto j = parse_jielong(*this, text)) {
-      if (!j->entries.empty()) return j->entries.back().parsed;
-      Parsed chat;
-      chat.intent = Intent::chat;
-      chat.confidence = 0.9;
-      return chat;
-    }
+    if (auto j = parse_jielong(*this, text); j && !j->entries.empty()) return j->entries.back().parsed;
   }
   return detail::parse_single(*this, text);
 }
