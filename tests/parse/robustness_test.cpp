@@ -9,6 +9,8 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <thread>
+#include <vector>
 
 using namespace supplybot::handlers;
 
@@ -99,4 +101,34 @@ TEST_CASE("parse robustness: empty and blank input") {
     auto p = timed_parse(s, 50);
     CHECK(p.intent != Intent::order);
   }
+}
+
+TEST_CASE("parse robustness: one Parser shared by several threads gives the same answers") {
+  const Parser& shared = parser();
+  std::vector<std::string> texts = {"3栋2单元502 要白菜2斤 鸡蛋一盒", "Flat 12B, 2 loaves of bread and a dozen eggs pls",
+                                    "今天下午3点核酸检测，请大家下楼", "葱姜蒜各一把", "/tasks@SupplyBot", "取消 #123",
+                                    "#接龙 明天蔬菜包\n1. 3-2-502 蔬菜包1份\n2. 5-1101 蔬菜包2份"};
+  std::vector<std::string> expected;
+  for (const auto& t : texts) {
+    auto p = shared.parse(t);
+    std::string s(to_string(p.intent));
+    for (const auto& it : p.items) s += "|" + it.name + std::to_string(it.qty) + it.unit;
+    expected.push_back(s);
+  }
+  std::vector<int> mismatches(4, 0);
+  std::vector<std::thread> threads;
+  for (int w = 0; w < 4; ++w) {
+    threads.emplace_back([&, w] {
+      for (int round = 0; round < 500; ++round) {
+        for (std::size_t i = 0; i < texts.size(); ++i) {
+          auto p = shared.parse(texts[i]);
+          std::string s(to_string(p.intent));
+          for (const auto& it : p.items) s += "|" + it.name + std::to_string(it.qty) + it.unit;
+          if (s != expected[i]) ++mismatches[static_cast<std::size_t>(w)];
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int m : mismatches) CHECK(m == 0);
 }
