@@ -396,6 +396,12 @@ int main(int argc, char** argv) {
        .min_zones = 2, .max_zones = 6, .wide_volunteers = 10, .wide_zones = 500,
        .open_target = 40'000},
       repeats);
+  // Worst case for the wide tier: every volunteer is wide and each covers only 4 % of the
+  // buildings, so choosing walks past the wide volunteers who do not cover the building.
+  if (wanted("all wide")) run({.name = "all wide (every volunteer covers 20 buildings)",
+       .orders = orders, .volunteers = 1000, .buildings = 500, .min_zones = 20, .max_zones = 20,
+       .wide_volunteers = 0, .wide_zones = 0, .open_target = 40'000},
+      repeats);
   if (wanted("zone width")) run_zone_width(repeats);
   if (wanted("round split")) run_round(10'000, repeats);
   return 0;
