@@ -248,7 +248,8 @@ class Assigner {
   static ZoneSlot* zone_slot(Volunteer& vol, Index building);
   static const ZoneSlot* zone_slot(const Volunteer& vol, Index building);
   CandidateKey key_for(const Volunteer& vol, Index vi, const ZoneSlot& slot) const;
-  // Brings the volunteer's entries in its zones' candidate sets in line with its state.
+  // Brings the volunteer's index entries (its zones' candidate sets, or the wide set) in line
+  // with its state.
   void reindex(Index vi);
   Index best_candidate(Index building, Index exclude) const;
   void unindex(Index vi);
