@@ -977,7 +977,10 @@ struct ParseRun {
                                      tv.find(U"带的") != Text::npos || tv.find(U"买的") != Text::npos);
     // A statement word only counts when it shares a segment with goods or a quantity:
     // "连花清瘟2盒、布洛芬1盒，家里有人发烧" is still an order.
-    if ((has_received || has_negation) && !statement_near_goods()) {
+    // ... or anywhere, when a quantity is left over that no goods took ("鸡蛋一盒30个，够吃一周了").
+    bool stray_qty = std::any_of(qtys.begin(), qtys.end(),
+                                 [](const Qty& q) { return !q.bound && !q.vague && !q.unit.empty(); });
+    if ((has_received || has_negation) && !statement_near_goods() && !stray_qty) {
       has_received = has_negation = false;
     }
     if (((has_received || has_negation) && !has_verb && !has_household) ||
