@@ -27,6 +27,40 @@ bool numbered_line(std::u32string_view line, int& number, std::size_t& text_begi
   return true;
 }
 
+// The one catalog item a 接龙 header is about (明天团购鸡蛋), or empty.
+std::string single_goods(const Parser& parser, const std::string& header) {
+  std::u32string t = normalize(header);
+  const Catalog& catalog = parser.catalog();
+  std::string name;
+  for (std::size_t i = 0; i < t.size();) {
+    auto m = catalog.trie().longest(t, i);
+    if (m.length == 0) {
+      ++i;
+      continue;
+    }
+    const auto& entry = catalog.entries()[static_cast<std::size_t>(m.value)];
+    if (!name.empty() && name != entry.name) return {};
+    name = entry.name;
+    i += m.length;
+  }
+  return name;
+}
+
+// One entry; "7-2-302 2盒" or "5-1101 +1" under a header about one item orders that item.
+Parsed parse_entry(const Parser& parser, const std::string& entry, const std::string& header_goods) {
+  Parsed p = detail::parse_single(parser, entry);
+  if (!p.items.empty() || header_goods.empty() || p.intent == Intent::command || p.intent == Intent::cancel ||
+      p.intent == Intent::query) {
+    return p;
+  }
+  Parsed with_goods = detail::parse_single(parser, entry + " " + header_goods);
+  if (with_goods.items.size() == 1 && with_goods.intent == Intent::order) {
+    with_goods.items.front().text = entry;
+    return with_goods;
+  }
+  return p;
+}
+
 }  // namespace
 
 std::optional<Jielong> parse_jielong(const Parser& parser, std::string_view text) {
@@ -35,6 +69,9 @@ std::optional<Jielong> parse_jielong(const Parser& parser, std::string_view text
   std::u32string_view all = norm;
   Jielong j;
   bool header_seen = false;
+  std::string header_text;
+  std::string header_goods;
+  bool goods_known = false;
   std::size_t pos = 0;
   while (pos <= all.size()) {
     std::size_t nl = all.find(U'\n', pos);
@@ -45,7 +82,11 @@ std::optional<Jielong> parse_jielong(const Parser& parser, std::string_view text
     std::size_t tb = 0;
     if (header_seen && numbered_line(line, number, tb)) {
       std::string entry = to_utf8(line.substr(tb));
-      j.entries.push_back(JielongEntry{number, entry, detail::parse_single(parser, entry)});
+      if (!goods_known) {
+        header_goods = single_goods(parser, header_text);
+        goods_known = true;
+      }
+      j.entries.push_back(JielongEntry{number, entry, parse_entry(parser, entry, header_goods)});
       continue;
     }
     if (!header_seen && line.find(U"接龙") != std::u32string_view::npos) {
@@ -53,10 +94,13 @@ std::optional<Jielong> parse_jielong(const Parser& parser, std::string_view text
       std::size_t b = 0;
       while (b < line.size() && (is_space(line[b]) || line[b] == U'#')) ++b;
       j.header = to_utf8(line.substr(b));
+      header_text = j.header;
       continue;
     }
     if (header_seen && j.entries.empty() && !line.empty()) {
-      // Description lines under the header (例: 3-2-502 白菜1份) belong to the header.
+      // Description lines under the header belong to it; examples (例: 3-2-502 白菜1份) do not
+      // name the goods of the list.
+      if (line.find(U"例") == std::u32string_view::npos) header_text += "\n" + to_utf8(line);
       continue;
     }
   }

@@ -325,6 +325,17 @@ TEST_CASE("parse: 接龙") {
   }
 }
 
+TEST_CASE("parse: 接龙 entries that leave the goods to the header") {
+  auto j = parse_jielong(parser(), "#接龙\n明天团购鸡蛋，每户限2盒\n\n1. 3-1-101 鸡蛋2盒\n2. 王 7-2-302 2盒\n3. 5-1101 +1");
+  REQUIRE(j);
+  REQUIRE(j->entries.size() == 3);
+  REQUIRE(j->entries[1].parsed.items.size() == 1);
+  check_item(j->entries[1].parsed.items[0], "鸡蛋", 2, "盒");
+  CHECK(j->entries[1].parsed.household.value_or("") == "7-2-302");
+  REQUIRE(j->entries[2].parsed.items.size() == 1);
+  check_item(j->entries[2].parsed.items[0], "鸡蛋", 1, "");
+}
+
 TEST_CASE("parse: 接龙 changes between two versions of the list") {
   auto v1 = parse_jielong(parser(), "#接龙 明天蔬菜包\n1. 3-2-502 蔬菜包1份\n2. 5-1101 蔬菜包2份");
   auto v2 = parse_jielong(parser(),
