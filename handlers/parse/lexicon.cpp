@@ -171,7 +171,10 @@ constexpr Row kWords[] = {
     {"fresh", K::note}, {"if possible", K::note}, {"if available", K::note}, {"leave at", K::note},
     {"organic", K::note}, {"skimmed", K::note}, {"whole milk", K::stop}, {"full-fat", K::note},
     {"full fat", K::note}, {"unsalted", K::note}, {"spicy", K::note}, {"not spicy", K::note},
-    {"无添加", K::note}, {"要大的", K::note}, {"要小的", K::note},
+    {"无添加", K::note}, {"要甜的", K::note}, {"甜一点", K::note}, {"要熟的", K::note}, {"熟一点", K::note},
+    {"要活的", K::note}, {"无籽", K::note}, {"要嫩的", K::note}, {"肥瘦相间", K::note}, {"剁好", K::note},
+    {"切好", K::note}, {"切片", K::note}, {"切丝", K::note}, {"杀好", K::note}, {"去皮", K::note},
+    {"日用", K::note}, {"夜用", K::note}, {"要软的", K::note}, {"不要太细", K::note}, {"要大的", K::note}, {"要小的", K::note},
     // Brands: a note on the item they name, never an item of their own.
     {"金龙鱼", K::brand}, {"鲁花", K::brand}, {"福临门", K::brand}, {"海天", K::brand}, {"李锦记", K::brand},
     {"伊利", K::brand}, {"蒙牛", K::brand}, {"光明", K::brand}, {"安慕希", K::brand}, {"维达", K::brand},

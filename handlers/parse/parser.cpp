@@ -455,7 +455,7 @@ struct ParseRun {
       std::size_t b = qp ? toks[qp->tb].b : toks[k].b;
       std::size_t e = toks[k].e;
       if (qn) e = toks[qn->te - 1].e;
-      for (std::size_t j = k + 1; j < toks.size() && toks[j].used && toks[j].kind != T::item; ++j) {
+      for (std::size_t j = k + 1; j < toks.size() && toks[j].used && toks[j].kind != T::item && !in_note_[j]; ++j) {
         e = std::max<std::size_t>(e, toks[j].e);
       }
       if (qp && brand_b < brand_e) {
@@ -801,9 +801,12 @@ struct ParseRun {
     bool has_when = false;
     bool has_notice = false, has_thanks = false, has_received = false, has_negation = false;
     bool has_urgent = false, same_prev = false, same_yesterday = false;
-    for (const auto& tk : toks) {
+    for (std::size_t k = 0; k < toks.size(); ++k) {
+      const Token& tk = toks[k];
       if (tk.kind == T::ref && !out.order_ref) out.order_ref = span(tk.b + 1, tk.e);
       if (tk.kind != T::word) continue;
+      // "没有的话就不要了" is a requirement, not a cancel.
+      if (in_note_[k] && (tk.wk == WordKind::cancel || tk.wk == WordKind::modify)) continue;
       switch (tk.wk) {
         case WordKind::order_verb: has_verb = true; break;
         case WordKind::cancel: has_cancel = true; break;

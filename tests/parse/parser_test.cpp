@@ -234,6 +234,12 @@ TEST_CASE("parse: cancel, modify and query") {
     CHECK(p.notes.value_or("") == "不要辣");
     auto q = parser().parse("1 bottle of soy sauce, low-salt");
     CHECK(q.notes.value_or("") == "low-salt");
+    auto r = parser().parse("白菜2斤 不要辣");
+    REQUIRE(r.items.size() == 1);
+    CHECK(r.items[0].text == "白菜2斤");
+    auto c = parser().parse("鸡蛋一盒，没有的话就不要了");
+    CHECK(c.intent == Intent::order);
+    CHECK(c.notes.value_or("") == "没有的话就不要了");
   }
   SUBCASE("modify") {
     auto p = parser().parse("白菜改成3斤");
