@@ -195,12 +195,12 @@ class Assigner {
   using AgeSet = std::set<std::pair<UnixTime, std::int64_t>>;  // (assigned_at, order id)
 
   struct BuildingState {
-    Building name;
-    CandidateSet candidates;  // narrow on-shift volunteers covering it with load < capacity
-    OrderSet queue;           // its waiting orders
+    Building name{};
+    CandidateSet candidates{};  // narrow on-shift volunteers covering it with load < capacity
+    OrderSet queue{};           // its waiting orders
     // Wide volunteers covering it and holding orders for it, whatever their shift or load
     // (filtered when read); changes only when such a count goes 0 <-> 1.
-    std::vector<Index> wide_carriers;
+    std::vector<Index> wide_carriers{};
   };
 
   struct ZoneSlot {
@@ -210,16 +210,16 @@ class Assigner {
   };
 
   struct Volunteer {
-    VolunteerId id;
-    std::vector<ZoneSlot> zones;  // sorted by building index, unique
+    VolunteerId id{};
+    std::vector<ZoneSlot> zones{};  // sorted by building index, unique
     std::int32_t capacity{0};
     std::int32_t load{0};
     bool on_shift{false};
     bool wide{false};     // more zones than wide_zones_: indexed in wide_ instead
     bool indexed{false};  // present in its zones' candidate sets (narrow) or in wide_ (wide)
-    CandidateSet::iterator wide_pos;  // valid while a wide volunteer is indexed
+    CandidateSet::iterator wide_pos{};  // valid while a wide volunteer is indexed
     UnixTime last_assigned{0};
-    OrderSet orders;  // open orders held
+    OrderSet orders{};  // open orders held
   };
 
   struct Order {

@@ -46,8 +46,8 @@ class Reference {
     Building building;
     bool urgent{false};
     OrderState state{OrderState::queued};
-    std::optional<std::int64_t> holder;
-    std::optional<std::int64_t> released_by;
+    std::optional<std::int64_t> holder{};
+    std::optional<std::int64_t> released_by{};
     UnixTime created{0};
     UnixTime assigned_at{0};
   };
