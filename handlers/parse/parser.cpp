@@ -85,7 +85,9 @@ struct ParseRun {
   explicit ParseRun(const Parser& parser) : p(parser) {}
 
   const LexEntry& lex(const Token& t) const { return p.lexicon_.entry(t.id); }
-  std::string span(std::size_t b, std::size_t e) const { return to_utf8(Text(text).substr(b, e - b)); }
+  std::string span(std::size_t b, std::size_t e) const {
+    return e <= b ? std::string() : to_utf8(Text(text).substr(b, e - b));
+  }
 
   bool word_is(const Token& t, WordKind k) const { return t.kind == T::word && t.wk == k; }
 
@@ -328,6 +330,18 @@ struct ParseRun {
           break;
         }
       }
+      // "2 each of apples and pears": the goods follow.
+      if (before && k + 1 < toks.size() && word_is(toks[k + 1], WordKind::of)) {
+        group.clear();
+        for (std::size_t j = k + 2; j < toks.size(); ++j) {
+          const Token& tk = toks[j];
+          if (tk.kind == T::item) {
+            group.insert(group.begin(), j);  // the loop below walks the group backwards
+          } else if (!((tk.kind == T::sep && (tk.sep == 'd' || tk.sep == ',')) || word_is(tk, WordKind::conj))) {
+            break;
+          }
+        }
+      }
       if (group.empty()) continue;
       Qty& q = qtys[static_cast<std::size_t>(qi)];
       toks[k].used = true;
@@ -335,7 +349,7 @@ struct ParseRun {
         Found f{make_item(toks[*it].id, toks[*it].b, toks[*it].e), *it, false, toks[*it].id};
         q.bound = false;
         apply_qty(f.item, q, f.explicit_qty);
-        f.item.text = span(toks[*it].b, toks[std::max(q.te, k + 1) - 1].e);
+        if (*it < k) f.item.text = span(toks[*it].b, toks[std::max(q.te, k + 1) - 1].e);
         toks[*it].used = true;
         found.push_back(std::move(f));
       }
