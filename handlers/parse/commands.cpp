@@ -39,7 +39,7 @@ constexpr std::array kCommands = {
     CommandSpec{"delivered", kDelivered, false}, CommandSpec{"claim", kClaim, false},
     CommandSpec{"release", kRelease, false},    CommandSpec{"on", kOn, false},
     CommandSpec{"off", kOff, false},            CommandSpec{"assign", kAssign, false},
-    CommandSpec{"volunteer", kVolunteer, true}, CommandSpec{"coordinator", kCoordinator, true},
+    CommandSpec{"volunteer", kVolunteer, false}, CommandSpec{"coordinator", kCoordinator, false},
     CommandSpec{"round", kRound, true},         CommandSpec{"summary", kSummary, false},
     CommandSpec{"shopping", kShopping, false},  CommandSpec{"export", kExport, true},
     CommandSpec{"isolate", kIsolate, true},     CommandSpec{"isolated", kIsolated, false},

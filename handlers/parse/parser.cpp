@@ -781,12 +781,18 @@ struct ParseRun {
     } else if (args_text.empty() || only_thanks(rest)) {
       ok = true;
       args.clear();
-    } else if (best->free_args && r > 0) {
+    } else if (best->free_args && (r > 0 || is_digit(rest.front()))) {
       ok = true;
     } else {
       bool separated = r > 0 || is_digit(rest.front()) || rest.front() == U'#' || rest.front() == U'@';
+      // Arguments look like arguments: 12, #12, @li, 3-2-502; not "今天送了鸡蛋40盒".
       ok = separated && !args.empty() && std::all_of(args.begin(), args.end(), [](const std::string& a) {
-             return a.find_first_of("0123456789#@") != std::string::npos;
+             if (a.front() == '@') return true;
+             bool has_digit = a.find_first_of("0123456789") != std::string::npos;
+             bool ascii = std::all_of(a.begin(), a.end(), [](char c) {
+               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c == '#' || c == '-' || c == '_';
+             });
+             return has_digit && ascii;
            });
     }
     if (!ok) return false;
