@@ -74,6 +74,10 @@ bool note_swallows(std::string_view w) {
 
 // One parse of one message: the normalised text, its tokens and what was found. Lives on the
 // stack of Parser::parse, so a Parser stays immutable and concurrent calls share nothing.
+// Share of unexplained characters above which a message without an order verb or a household is
+// taken for a statement, not an order.
+constexpr double kStatementResidue = 0.6;
+
 struct ParseRun {
   const Parser& p;
   std::u32string text;
@@ -1014,7 +1018,9 @@ struct ParseRun {
     }
     bool order = false;
     if (with_qty > 0) {
-      order = true;
+      // Quantities inside a sentence nobody asked to buy anything in ("冰箱放不下2个西瓜"): when
+      // most of the words are not part of any item, it is a statement.
+      order = has_verb || has_household || residue_ratio <= kStatementResidue;
     } else if (!found.empty()) {
       // Goods named without quantities: an order only when the message is about ordering.
       order = has_verb || has_household || residue_ratio < 0.15;
