@@ -99,6 +99,16 @@ struct ParseRun {
   // (not 鸡蛋), 湿厕纸 (not 卫生纸), 牛肉面一箱 (not 牛肉). A one-character spelling glued to the
   // character before it, or any spelling glued to one more character and then a quantity.
   void compound_goods() {
+    // English past tense ("dropped", "delivered") reports what happened; it does not ask for goods.
+    std::int32_t past = p.lexicon_.trie().find(U"bought");
+    for (auto& tk : toks) {
+      if (tk.kind != T::ascii || tk.e - tk.b < 4 || past < 0) continue;
+      if (text[tk.e - 2] == U'e' && text[tk.e - 1] == U'd') {
+        tk.kind = T::word;
+        tk.wk = WordKind::negation;
+        tk.id = past;
+      }
+    }
     for (std::size_t k = 0; k < toks.size(); ++k) {
       if (toks[k].kind != T::item) continue;
       bool one_char = toks[k].e - toks[k].b == 1;
@@ -903,6 +913,34 @@ struct ParseRun {
       return std::clamp(c, 0.05, 1.0);
     };
 
+    // Statements about goods already received, missing or bought: "收到2盒鸡蛋", "鸡蛋少了2个",
+    // "谢谢你们送的两盒鸡蛋", "Thanks for the 2 bags of rice".
+    Text tv = text;
+    bool thanks_for = has_thanks && (tv.find(U"for the") != Text::npos || tv.find(U"for my") != Text::npos ||
+                                     tv.find(U"送的") != Text::npos || tv.find(U"给的") != Text::npos ||
+                                     tv.find(U"带的") != Text::npos || tv.find(U"买的") != Text::npos);
+    // A statement word only counts when it shares a segment with goods or a quantity
+    // ("连花清瘟2盒、布洛芬1盒，家里有人发烧" is still an order), or anywhere when a quantity is
+    // left over that no goods took ("鸡蛋一盒30个，够吃一周了").
+    bool stray_qty = std::any_of(qtys.begin(), qtys.end(),
+                                 [](const Qty& q) { return !q.bound && !q.vague && !q.unit.empty(); });
+    if ((has_received || has_negation) && !statement_near_goods() && !stray_qty) {
+      has_received = has_negation = false;
+    }
+    // A quantity right after a verb with 了 happened already: "帮我扛了两袋米", "领了2盒口罩".
+    std::size_t past_qtys = 0, bound_qtys = 0;
+    for (const auto& q : qtys) {
+      if (!q.bound || q.vague) continue;
+      ++bound_qtys;
+      if (q.tb >= 2 && word_is(toks[q.tb - 1], WordKind::polite) && text[toks[q.tb - 1].b] == U'了' &&
+          (toks[q.tb - 2].kind == T::han || toks[q.tb - 2].kind == T::word)) {
+        has_negation = true;
+        ++past_qtys;
+      }
+    }
+    // Every quantity is something that already happened, whatever verbs the sentence has.
+    bool all_past = bound_qtys > 0 && past_qtys == bound_qtys;
+    bool statement = ((has_received || has_negation) && !has_verb && !has_household) || all_past;
     // Broadcasts and notices are never orders, whatever goods they mention.
     if (has_notice && !(has_household && with_qty > 0)) {
       out.household.reset();
@@ -939,7 +977,7 @@ struct ParseRun {
       out.unclear = unclear;
       return;
     }
-    if (has_modify && (!found.empty() || !qtys.empty())) {
+    if (has_modify && !statement && (!found.empty() || !qtys.empty())) {
       out.intent = Intent::modify;
       // "鸡蛋再多要一盒，改成3盒": the quantity after 改成 is the new value.
       std::size_t mk = toks.size();
@@ -996,21 +1034,7 @@ struct ParseRun {
       }
       return;
     }
-    // Statements about goods already received, missing or bought: "收到2盒鸡蛋", "鸡蛋少了2个",
-    // "谢谢你们送的两盒鸡蛋", "Thanks for the 2 bags of rice".
-    Text tv = text;
-    bool thanks_for = has_thanks && (tv.find(U"for the") != Text::npos || tv.find(U"for my") != Text::npos ||
-                                     tv.find(U"送的") != Text::npos || tv.find(U"给的") != Text::npos ||
-                                     tv.find(U"带的") != Text::npos || tv.find(U"买的") != Text::npos);
-    // A statement word only counts when it shares a segment with goods or a quantity:
-    // "连花清瘟2盒、布洛芬1盒，家里有人发烧" is still an order.
-    // ... or anywhere, when a quantity is left over that no goods took ("鸡蛋一盒30个，够吃一周了").
-    bool stray_qty = std::any_of(qtys.begin(), qtys.end(),
-                                 [](const Qty& q) { return !q.bound && !q.vague && !q.unit.empty(); });
-    if ((has_received || has_negation) && !statement_near_goods() && !stray_qty) {
-      has_received = has_negation = false;
-    }
-    if (((has_received || has_negation) && !has_verb && !has_household) ||
+    if (statement ||
         ((has_received || has_negation) && with_qty == 0) || (thanks_for && !has_verb)) {
       out.intent = Intent::chat;
       out.confidence = 0.85;
