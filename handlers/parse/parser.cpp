@@ -609,6 +609,13 @@ struct ParseRun {
     std::vector<bool> drop(found.size(), false);
     for (std::size_t i = 0; i < found.size(); ++i) {
       if (found[i].explicit_qty || !found[i].item.in_catalog) continue;
+      // "猪肉白菜馅的", "草莓味": goods naming a filling or flavour describe another item.
+      for (std::size_t j = found[i].tok + 1; j < toks.size(); ++j) {
+        if (toks[j].kind == T::item) continue;
+        if (toks[j].kind == T::han && (text[toks[j].b] == U'馅' || text[toks[j].b] == U'味')) drop[i] = true;
+        break;
+      }
+      if (drop[i]) continue;
       for (std::size_t j = 0; j < found.size(); ++j) {
         if (j != i && found[j].explicit_qty && found[j].item.name == found[i].item.name) drop[i] = true;
       }
