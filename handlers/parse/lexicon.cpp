@@ -105,7 +105,8 @@ constexpr Row kWords[] = {
     // Cancel.
     {"取消", K::cancel}, {"不要了", K::cancel}, {"不用了", K::cancel}, {"不需要了", K::cancel},
     {"算了", K::cancel}, {"撤销", K::cancel}, {"退掉", K::cancel}, {"别买了", K::cancel},
-    {"不买了", K::cancel}, {"删掉", K::cancel}, {"删除", K::cancel}, {"去掉", K::cancel},
+    {"不买了", K::cancel}, {"不用买了", K::cancel}, {"不用买", K::cancel},
+    {"不需要买", K::cancel}, {"不要买了", K::cancel}, {"删掉", K::cancel}, {"删除", K::cancel}, {"去掉", K::cancel},
     {"不要", K::note}, {"cancel", K::cancel}, {"don't need", K::cancel}, {"dont need", K::cancel},
     {"do not need", K::cancel}, {"no longer need", K::cancel}, {"remove", K::cancel},
     {"never mind", K::cancel}, {"nevermind", K::cancel}, {"scratch that", K::cancel},
