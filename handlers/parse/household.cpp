@@ -130,17 +130,18 @@ std::optional<HouseholdMatch> chinese_at(Text t, std::size_t i) {
 // Dash style: B-U-R or B-R, with room 3-4 digits.
 std::optional<HouseholdMatch> dash_at(Text t, std::size_t i) {
   if (i > 0 && (is_alnum(t[i - 1]) || t[i - 1] == U'-' || t[i - 1] == U'.' || t[i - 1] == U':' ||
-                t[i - 1] == U'/' || t[i - 1] == U'#')) {
+                t[i - 1] == U'/')) {
     return std::nullopt;
   }
   std::size_t b = digits_at(t, i);
   if (b == 0 || b > 3) return std::nullopt;
   std::size_t j = i + b;
-  if (j >= t.size() || t[j] != U'-') return std::nullopt;
+  if (j >= t.size() || (t[j] != U'-' && t[j] != U'/')) return std::nullopt;
+  char32_t sep = t[j];  // 3-2-502 or 3/2/502 (the same separator twice)
   std::size_t u = digits_at(t, j + 1);
   if (u == 0) return std::nullopt;
   std::size_t k = j + 1 + u;
-  if (k < t.size() && t[k] == U'-') {
+  if (k < t.size() && t[k] == sep) {
     std::size_t r = digits_at(t, k + 1);
     std::size_t end = k + 1 + r;
     if (u > 2 || r < 3 || r > 4) return std::nullopt;
@@ -151,7 +152,7 @@ std::optional<HouseholdMatch> dash_at(Text t, std::size_t i) {
     return HouseholdMatch{i, end, ascii(t.substr(i, b)) + "-" + ascii(t.substr(j + 1, u)) + "-" +
                                       ascii(t.substr(k + 1, r))};
   }
-  if (u < 3 || u > 4) return std::nullopt;
+  if (u < 3 || u > 4 || sep == U'/') return std::nullopt;
   if (k < t.size() && (is_alnum(t[k]) || t[k] == U'.' || t[k] == U':' || t[k] == U'/' || is_unit_char(t[k]))) {
     return std::nullopt;
   }

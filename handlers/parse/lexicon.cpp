@@ -244,7 +244,7 @@ constexpr Row kWords[] = {
     {"给", K::stop}, {"用", K::stop}, {"吃", K::stop}, {"就行", K::polite}, {"就好", K::polite},
     {"即可", K::polite}, {"可以", K::polite}, {"能", K::polite}, {"吗?", K::question},
     {"是", K::stop}, {"了", K::polite}, {"也", K::stop}, {"都", K::stop},
-    {"可乐鸡翅", K::stop}, {"寄来", K::negation}, {"寄了", K::negation}, {"带来", K::negation},
+    {"可乐鸡翅", K::stop}, {"单元", K::stop}, {"号楼", K::stop}, {"寄来", K::negation}, {"寄了", K::negation}, {"带来", K::negation},
     {"每周", K::negation}, {"每月", K::negation}, {"每次", K::negation}, {"made", K::negation},
     {"found", K::negation}, {"had", K::negation}, {"lost", K::negation}, {"ate", K::negation},
     {"took", K::negation}, {"usually", K::negation}, {"谁需要", K::negation}, {"谁要", K::negation}, {"有需要的", K::notice},

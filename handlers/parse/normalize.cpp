@@ -140,6 +140,8 @@ void normalize_append(std::string_view utf8, std::u32string& out) {
       if (n >= 10) out.push_back(U'0' + n / 10);
       out.push_back(U'0' + n % 10);
       out.push_back(U'.');
+    } else if ((c >= 0x2010 && c <= 0x2015) || c == 0x2212) {
+      out.push_back(U'-');  // hyphens, en and em dashes, minus: 3—2—502
     } else if (c == 0x2716 || c == 0x2715 || c == 0x2A2F) {
       out.push_back(0xD7);  // ✖ ✕ ⨯: multiplication signs as ×
     } else {

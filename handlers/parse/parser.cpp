@@ -430,6 +430,9 @@ struct ParseRun {
         if (own >= 0) return false;
         return true;
       };
+      if (qp && qn && qp->unit.empty() && !qp->mult && !qn->unit.empty() && !next_item_wants(*qn)) {
+        qp = nullptr;  // "502 白菜2斤": the bare number before is a label, the quantity comes after
+      }
       if (qp && qn) {
         if (qn->mult) {
           apply_qty(f.item, *qp, f.explicit_qty);

@@ -24,6 +24,9 @@ TEST_CASE("household: canonical forms") {
   CHECK(hh("Flat 12B") == "12B");
   CHECK(hh("Rm 1203") == "1203");
   CHECK(hh("12B: 6 eggs") == "12B");
+  CHECK(hh("3/2/502") == "3-2-502");
+  CHECK(hh("#3-2-502") == "3-2-502");
+  CHECK(hh("3—2—502") == "3-2-502");
 }
 
 TEST_CASE("household: numbers that are not addresses") {
@@ -32,6 +35,8 @@ TEST_CASE("household: numbers that are not addresses") {
   CHECK(hh("138-1234-5678") == "");
   CHECK(hh("3栋2斤白菜") == "");
   CHECK(hh("12:30") == "");
+  CHECK(hh("11/28") == "");
+  CHECK(hh("2022/11/28") == "");
   CHECK(hh("白菜2斤") == "");
 }
 
