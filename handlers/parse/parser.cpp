@@ -113,7 +113,9 @@ struct ParseRun {
       if (toks[k].kind != T::item) continue;
       bool one_char = toks[k].e - toks[k].b == 1;
       bool han_before = k > 0 && toks[k - 1].kind == T::han && !toks[k].space;
+      // Dishes and products named after an ingredient: 牛肉面, 土豆丝, 鸡蛋饼, 猪肉干.
       bool han_then_qty = k + 2 < toks.size() && toks[k + 1].kind == T::han && !toks[k + 1].space &&
+                          Text(U"面丝片丁馅汤粉干酱饼糕球卷丸泥汁").find(text[toks[k + 1].b]) != Text::npos &&
                           (toks[k + 2].kind == T::number || toks[k + 2].kind == T::mult);
       if ((one_char && han_before) || han_then_qty) toks[k].kind = T::han;
     }
@@ -992,7 +994,9 @@ struct ParseRun {
       // "鸡蛋再多要一盒，改成3盒": the quantity after 改成 is the new value.
       std::size_t mk = toks.size();
       for (std::size_t k = 0; k < toks.size(); ++k) {
-        if (word_is(toks[k], WordKind::modify)) mk = k;
+        // "instead of 2" names the old value, not the new one.
+        bool instead_of = text[toks[k].b] == U'i' && k + 1 < toks.size() && word_is(toks[k + 1], WordKind::of);
+        if (word_is(toks[k], WordKind::modify) && !instead_of) mk = k;
       }
       if (found.size() == 1 && mk < toks.size()) {
         for (auto& q : qtys) {
