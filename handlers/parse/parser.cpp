@@ -939,6 +939,13 @@ struct ParseRun {
     if ((has_received || has_negation) && !statement_near_goods() && !stray_qty) {
       has_received = has_negation = false;
     }
+    // "还有6个鸡蛋" says what is left; "还有鸡蛋一盒" adds goods to an order.
+    for (std::size_t k = 0; k + 1 < toks.size(); ++k) {
+      if (word_is(toks[k], WordKind::conj) && text[toks[k].b] == U'还' && toks[k].e - toks[k].b == 2 &&
+          toks[k + 1].kind == T::number && !has_verb) {
+        has_negation = true;
+      }
+    }
     // A quantity right after a verb with 了 happened already: "帮我扛了两袋米", "领了2盒口罩".
     std::size_t past_qtys = 0, bound_qtys = 0;
     for (const auto& q : qtys) {
