@@ -943,7 +943,10 @@ struct ParseRun {
     for (std::size_t k = 0; k + 1 < toks.size(); ++k) {
       if (word_is(toks[k], WordKind::conj) && text[toks[k].b] == U'还' && toks[k].e - toks[k].b == 2 &&
           toks[k + 1].kind == T::number && !has_verb) {
-        has_negation = true;
+        // Unless it continues a list: "白菜2斤，还有3个土豆".
+        bool continues = std::any_of(found.begin(), found.end(),
+                                     [k](const Found& f) { return f.tok < k && f.explicit_qty; });
+        if (!continues) has_negation = true;
       }
     }
     // A quantity right after a verb with 了 happened already: "帮我扛了两袋米", "领了2盒口罩".
