@@ -155,7 +155,7 @@ constexpr Row kWords[] = {
     {"烂了", K::negation}, {"少了", K::negation}, {"多了", K::negation}, {"漏了", K::negation},
     {"有人", K::negation}, {"谁家", K::negation}, {"谁有", K::negation}, {"分享", K::negation},
     {"多余", K::negation}, {"送你", K::negation}, {"免费", K::negation}, {"价格", K::negation},
-    {"is great", K::negation}, {"was great", K::negation}, {"ran out", K::negation},
+    {"is great", K::negation}, {"was great", K::negation},
     {"was missing", K::negation}, {"missing", K::negation}, {"broken", K::negation},
     {"spare", K::negation}, {"anyone", K::negation}, {"free", K::negation}, {"元", K::negation},
     // Requirements (notes).
@@ -244,7 +244,8 @@ constexpr Row kWords[] = {
     {"给", K::stop}, {"用", K::stop}, {"吃", K::stop}, {"就行", K::polite}, {"就好", K::polite},
     {"即可", K::polite}, {"可以", K::polite}, {"能", K::polite}, {"吗?", K::question},
     {"是", K::stop}, {"了", K::polite}, {"也", K::stop}, {"都", K::stop},
-    {"可乐鸡翅", K::stop}, {"只剩", K::negation}, {"只有", K::negation}, {"每家", K::negation},
+    {"可乐鸡翅", K::stop}, {"ran out", K::order_verb}, {"run out", K::order_verb}, {"out of", K::order_verb},
+    {"there is no", K::order_verb}, {"there's no", K::order_verb}, {"we have no", K::order_verb}, {"只剩", K::negation}, {"只有", K::negation}, {"每家", K::negation},
     {"还剩下", K::negation}, {"下面", K::stop}, {"这面", K::stop}, {"那面", K::stop}, {"一面", K::stop},
     {"表面", K::stop}, {"面对", K::stop}, {"面膜", K::stop}, {"面试", K::stop}, {"面具", K::stop},
     {"当面", K::stop}, {"地面", K::stop}, {"路面", K::stop}, {"面积", K::stop}, {"见面", K::stop}, {"作废", K::cancel}, {"no need", K::cancel}, {"no need for", K::cancel},
