@@ -150,7 +150,7 @@ void normalize_append(std::string_view utf8, std::u32string& out) {
       utf8proc_int32_t buf[18];
       int last_boundclass = 0;
       auto n = utf8proc_decompose_char(static_cast<utf8proc_int32_t>(c), buf, 18,
-                                       static_cast<utf8proc_option_t>(UTF8PROC_COMPAT | UTF8PROC_CASEFOLD),
+                                       static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD),
                                        &last_boundclass);
       if (n <= 0 || n > 18) {
         out.push_back(U' ');

@@ -114,6 +114,20 @@ void Tokenizer::tokenize() {
         double frac = 0.1;
         for (std::size_t k = int_end + 1; k < j; ++k, frac /= 10) v += (t[k] - U'0') * frac;
         tok.value = v;
+        // A simple fraction before a unit or goods: 1/2 kg, ½ 斤 (NFKC gives 1/2).
+        if (j == int_end && j + 1 < t.size() && t[j] == U'/' && is_digit(t[j + 1]) &&
+            (j + 2 >= t.size() || !is_digit(t[j + 2]))) {
+          double den = t[j + 1] - U'0';
+          std::size_t after = j + 2;
+          while (after < t.size() && is_space(t[after])) ++after;
+          bool unit_or_goods = after < t.size() && !is_digit(t[after]) && !is_space(t[after]) &&
+                               t[after] != U'/' && t[after] != U'-' && t[after] != U'.';
+          if (v >= 1 && v < den && unit_or_goods) {
+            tok.value = v / den;
+            tok.e = static_cast<std::uint32_t>(j + 2);
+            j += 2;
+          }
+        }
       }
       push(tok);
       i = j;

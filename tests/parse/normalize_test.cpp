@@ -9,6 +9,7 @@ TEST_CASE("normalize: full-width forms, case and spaces fold to ASCII") {
   CHECK(to_utf8(normalize("Milk\tX2\r\n")) == "milk x2 \n");
   CHECK(to_utf8(normalize("① ⑫")) == "1. 12.");
   CHECK(to_utf8(normalize("鸡蛋✖️2")) == "鸡蛋×2");
+  CHECK(to_utf8(normalize("½斤 1㎏ 3—2—502 café")) == "1/2斤 1kg 3-2-502 cafe");
 }
 
 TEST_CASE("normalize: traditional characters become simplified") {

@@ -80,6 +80,8 @@ TEST_CASE("parse: Chinese numerals, halves and 两") {
     one_item("半斤猪肉", "猪肉", 0.5, "斤");
     one_item("猪肉一斤半", "猪肉", 1.5, "斤");
     one_item("half a dozen eggs", "鸡蛋", 0.5, "dozen");
+    one_item("½斤猪肉", "猪肉", 0.5, "斤");
+    one_item("1/2 kg beef", "牛肉", 0.5, "kg");
   }
   SUBCASE("两 is two before a unit and the unit after a number") {
     one_item("两斤白菜", "白菜", 2, "斤");
