@@ -5,7 +5,6 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -24,7 +23,7 @@ using tcp = asio::ip::tcp;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
-  asio::io_context& ioc;
+  IoPool& pool;
   HttpServerOptions options;
   HttpHandler handler;
   Metrics& metrics;
@@ -33,7 +32,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
 
   struct SessionState {
     beast::tcp_stream* stream;
-    asio::any_io_executor executor;  // the session's strand
+    asio::any_io_executor executor;  // the session's io_context (one thread)
     bool idle;
   };
   std::mutex mutex;
@@ -42,8 +41,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
   bool draining{false};
   std::function<void()> on_drained;
 
-  Impl(asio::io_context& io, HttpServerOptions o, HttpHandler h, Metrics& m)
-      : ioc(io), options(std::move(o)), handler(std::move(h)), metrics(m), acceptor(asio::make_strand(io)) {}
+  Impl(IoPool& p, HttpServerOptions o, HttpHandler h, Metrics& m)
+      : pool(p), options(std::move(o)), handler(std::move(h)), metrics(m), acceptor(p.context(0)) {}
 
   // Returns false when the server is draining: the session must close instead of reading.
   bool set_idle(std::uint64_t id, bool idle) {
@@ -63,7 +62,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
     if (done) done();
   }
 
-  asio::awaitable<void> write(beast::tcp_stream& stream, HttpResponse res, unsigned version, bool keep) {
+  // res is a named object of the caller: GCC 12 mishandles temporaries inside co_await.
+  asio::awaitable<void> write(beast::tcp_stream& stream, HttpResponse& res, unsigned version, bool keep) {
     http::response<http::string_body> out{static_cast<http::status>(res.status), version};
     out.set(http::field::server, "supplybot");
     out.set(http::field::content_type, res.content_type);
@@ -93,17 +93,31 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
       stream.expires_after(first ? options.read_timeout : options.idle_timeout);
       auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
       set_idle(id, false);
-      auto started = std::chrono::steady_clock::now();
+      if (hec == http::error::body_limit) {  // Content-Length over the limit, seen with the header
+        metrics.request("-", 413, 0);
+        {
+          auto err = json_error(413, "payload_too_large",
+                                  "request body is larger than " + std::to_string(options.body_limit) + " bytes");
+          co_await write(stream, err, 11, false);
+        }
+        break;
+      }
       if (hec == http::error::header_limit) {
         metrics.request("-", 431, 0);
-        co_await write(stream, json_error(431, "headers_too_large", "request headers are too large"), 11, false);
+        {
+          auto err = json_error(431, "headers_too_large", "request headers are too large");
+          co_await write(stream, err, 11, false);
+        }
         break;
       }
       if (hec) {
         if (hec != http::error::end_of_stream && hec != beast::error::timeout && hec != asio::error::operation_aborted &&
             hec != asio::error::connection_reset && hec != asio::error::eof) {
           metrics.request("-", 400, 0);
-          co_await write(stream, json_error(400, "bad_request", "malformed HTTP request"), 11, false);
+          {
+          auto err = json_error(400, "bad_request", "malformed HTTP request");
+          co_await write(stream, err, 11, false);
+        }
         }
         break;
       }
@@ -111,10 +125,11 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
       unsigned version = hdr.version();
       if (auto cl = parser.content_length(); cl && *cl > options.body_limit) {
         metrics.request("-", 413, 0);
-        co_await write(stream,
-                       json_error(413, "payload_too_large",
-                                  "request body is larger than " + std::to_string(options.body_limit) + " bytes"),
-                       version, false);
+        {
+          auto err = json_error(413, "payload_too_large",
+                                  "request body is larger than " + std::to_string(options.body_limit) + " bytes");
+          co_await write(stream, err, version, false);
+        }
         break;
       }
       if (auto expect = hdr[http::field::expect]; beast::iequals(expect, "100-continue")) {
@@ -125,13 +140,19 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
       auto [bec, bn] = co_await http::async_read(stream, buffer, parser, use_tuple);
       if (bec == http::error::body_limit) {
         metrics.request("-", 413, 0);
-        co_await write(stream, json_error(413, "payload_too_large", "request body is too large"), version, false);
+        {
+          auto err = json_error(413, "payload_too_large", "request body is too large");
+          co_await write(stream, err, version, false);
+        }
         break;
       }
       if (bec) {
         if (bec == beast::error::timeout) {
           metrics.request("-", 408, 0);
-          co_await write(stream, json_error(408, "timeout", "request was not received in time"), version, false);
+          {
+          auto err = json_error(408, "timeout", "request was not received in time");
+          co_await write(stream, err, version, false);
+        }
         }
         break;
       }
@@ -158,8 +179,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
         std::lock_guard lock(mutex);
         if (draining) keep = false;
       }
-      (void)started;
-      co_await write(stream, std::move(res), version, keep);
+      co_await write(stream, res, version, keep);
       if (!keep) break;
       first = false;
     }
@@ -171,7 +191,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
 
   asio::awaitable<void> accept_loop() {
     for (;;) {
-      auto [ec, socket] = co_await acceptor.async_accept(asio::make_strand(ioc), use_tuple);
+      auto [ec, socket] = co_await acceptor.async_accept(pool.next(), use_tuple);
       if (ec) {
         if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
         log::warn("http", {{"event", "accept_failed"}, {"error", ec.message()}});
@@ -190,8 +210,8 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
   }
 };
 
-HttpServer::HttpServer(asio::io_context& ioc, HttpServerOptions options, HttpHandler handler, Metrics& metrics)
-    : impl_(std::make_shared<Impl>(ioc, std::move(options), std::move(handler), metrics)) {}
+HttpServer::HttpServer(IoPool& pool, HttpServerOptions options, HttpHandler handler, Metrics& metrics)
+    : impl_(std::make_shared<Impl>(pool, std::move(options), std::move(handler), metrics)) {}
 
 HttpServer::~HttpServer() = default;
 
@@ -231,15 +251,15 @@ void HttpServer::shutdown(std::function<void()> on_drained) {
     none = im->sessions.empty();
     if (!none) im->on_drained = std::move(on_drained);
   }
-  // A stream is only touched on its own strand, where its session runs; the session removes
-  // itself on that strand too, so finding it in the map means its stream is still alive.
+  // A stream is only touched on its own io_context's thread, where its session runs; the session
+  // removes itself there too, so finding it in the map means its stream is still alive.
   for (auto& [id, ex] : idle) {
     asio::post(ex, [im, id = id] {
       std::lock_guard lock(im->mutex);
       if (auto it = im->sessions.find(id); it != im->sessions.end() && it->second.idle) it->second.stream->cancel();
     });
   }
-  if (none && on_drained) asio::post(im->ioc, std::move(on_drained));
+  if (none && on_drained) asio::post(im->pool.context(0), std::move(on_drained));
 }
 
 }  // namespace supplybot::bot

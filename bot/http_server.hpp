@@ -2,7 +2,7 @@
 // The HTTP/1.1 server: accepts on one address, reads requests with a header and body limit and
 // read/idle timeouts, hands each to the handler, writes the answer, keeps connections alive.
 // shutdown() stops accepting, closes idle connections and lets in-flight requests finish.
-// Thread-safe: sessions run on strands of a shared io_context.
+// Thread-safe: each session runs on one single-threaded io_context of the pool.
 
 #include <chrono>
 #include <cstdint>
@@ -12,6 +12,8 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
+
+#include "bot/io_pool.hpp"
 
 #include "bot/http_types.hpp"
 #include "bot/metrics.hpp"
@@ -31,7 +33,7 @@ using HttpHandler = std::function<boost::asio::awaitable<HttpResponse>(HttpReque
 
 class HttpServer {
  public:
-  HttpServer(boost::asio::io_context& ioc, HttpServerOptions options, HttpHandler handler, Metrics& metrics);
+  HttpServer(IoPool& pool, HttpServerOptions options, HttpHandler handler, Metrics& metrics);
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -4,7 +4,6 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <random>
@@ -35,7 +34,7 @@ bool is_group_chat(const std::string& chat_id) { return !chat_id.empty() && chat
 }  // namespace
 
 struct Outbox::Impl : std::enable_shared_from_this<Impl> {
-  asio::strand<asio::io_context::executor_type> strand;
+  asio::io_context::executor_type strand;  // a single-threaded io_context: serialised without a strand
   handlers::Store& store;
   Writer& writer;
   OutboxOptions options;
@@ -51,7 +50,7 @@ struct Outbox::Impl : std::enable_shared_from_this<Impl> {
   std::mt19937_64 rng{std::random_device{}()};
 
   Impl(asio::io_context& ioc, handlers::Store& s, Writer& w, OutboxOptions o, Metrics& m)
-      : strand(asio::make_strand(ioc)),
+      : strand(ioc.get_executor()),
         store(s),
         writer(w),
         options(std::move(o)),
@@ -119,8 +118,12 @@ struct Outbox::Impl : std::enable_shared_from_this<Impl> {
       co_await sleep(std::chrono::milliseconds(wait));
       if (stopping) co_return;
     }
-    auto result = co_await client.post(*api, "/bot" + options.telegram.bot_token + "/sendMessage",
-                                       "application/json", telegram::send_message_body(m), options.send_timeout);
+    // Arguments built first: temporaries inside a co_await expression are unsafe with GCC 12.
+    std::string target = "/bot" + options.telegram.bot_token + "/sendMessage";
+    std::string body = telegram::send_message_body(m);
+    std::string content_type = "application/json";
+    auto result = co_await client.post(*api, std::move(target), std::move(content_type), std::move(body),
+                                       options.send_timeout);
     auto r = telegram::interpret_response(result.status, result.body, result.retry_after, result.error);
     now_s = unix_now();
     switch (r.outcome) {
@@ -203,9 +206,11 @@ struct Outbox::Impl : std::enable_shared_from_this<Impl> {
     if (updates.empty()) co_return;
     auto jobs = std::move(updates);
     updates.clear();
-    bool ok = co_await write([jobs = std::move(jobs)](handlers::StoreTx& tx) {
+    // Named, not a temporary inside co_await (GCC 12 destroys those twice in coroutines).
+    Writer::Job job = [jobs = std::move(jobs)](handlers::StoreTx& tx) {
       for (const auto& j : jobs) j(tx);
-    });
+    };
+    bool ok = co_await write(std::move(job));
     if (!ok) log::error("outbox", {{"event", "state_write_failed"}});
   }
 };

@@ -3,7 +3,8 @@
 // within the platform's rate limits, retrying network errors and 5xx with backoff, obeying 429
 // retry_after, and marking permanently refused messages failed with the reason. Rows stay in the
 // database until their state is written, so a restart resumes whatever was not sent.
-// Runs as one coroutine on its own strand; wake() and stop() may be called from any thread.
+// Runs as one coroutine on a single-threaded io_context; wake() and stop() may be called from any
+// thread.
 
 #include <atomic>
 #include <functional>

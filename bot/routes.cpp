@@ -12,6 +12,7 @@
 #include "bot/bridge/bridge_message.hpp"
 #include "bot/log.hpp"
 #include "bot/telegram/update_decoder.hpp"
+#include "bot/wechat/callback.hpp"
 
 namespace supplybot::bot {
 
@@ -51,20 +52,39 @@ bool is_json(std::string_view content_type) {
   return content_type.empty() || content_type.find("application/json") != std::string_view::npos;
 }
 
-// Hands msg to the engine on the writer and waits for COMMIT. replies_in_response: the replies
-// go back in this HTTP response (bridge, WeChat passive reply), so their outbox rows are marked
-// sent in the same transaction instead of being sent again.
-// Returns the engine's result, or the error response to send instead.
+// Which replies travel back in the HTTP response instead of through the outbox.
+enum class InResponse {
+  none,          // Telegram: everything through the outbox
+  all,           // bridge: the response carries every reply
+  single_small,  // WeChat passive reply: one text of at most 2048 bytes
+};
+
+bool fits_response(InResponse mode, const handlers::HandleResult& r) {
+  switch (mode) {
+    case InResponse::none: return false;
+    case InResponse::all: return true;
+    case InResponse::single_small:
+      return r.replies.size() == 1 && r.replies[0].text.size() <= wechat::kMaxPassiveReplyBytes;
+  }
+  return false;
+}
+
+// Hands msg to the engine on the writer and waits for COMMIT. Replies that go back in this HTTP
+// response (see InResponse) have their outbox rows marked sent in the same transaction, so they
+// are not sent twice. Returns the engine's result, or the error response to send instead.
 asio::awaitable<std::variant<handlers::HandleResult, HttpResponse>> store_message(
-    RouteContext& ctx, handlers::ChatMessage msg, std::string platform, bool replies_in_response) {
+    RouteContext& ctx, handlers::ChatMessage msg, std::string_view platform, InResponse in_response) {
   auto result = std::make_shared<handlers::HandleResult>();
   auto now = unix_now();
   const auto& engine = ctx.engine;
-  auto error = co_await run_on_writer(ctx.writer, [result, &engine, msg, now, replies_in_response](handlers::StoreTx& tx) {
+  // A named job, not a temporary in the co_await expression: GCC 12 destroys such temporaries
+  // twice in coroutines.
+  Writer::Job job = [result, &engine, msg, now, in_response](handlers::StoreTx& tx) {
     *result = engine.handle(tx, msg, now);
-    if (replies_in_response)
+    if (fits_response(in_response, *result))
       for (auto id : result->reply_ids) tx.outbox_sent(id, "", now);
-  });
+  };
+  auto error = co_await run_on_writer(ctx.writer, std::move(job));
   if (error) {
     std::string what = "unknown";
     bool store_failure = false;
@@ -76,15 +96,15 @@ asio::awaitable<std::variant<handlers::HandleResult, HttpResponse>> store_messag
     } catch (const std::exception& e) {
       what = e.what();
     }
-    ctx.metrics.inbound(platform, "failed");
-    log::error("engine", {{"event", "update_failed"}, {"platform", platform}, {"update_key", msg.update_key}, {"error", what}});
+    ctx.metrics.inbound(std::string(platform), "failed");
+    log::error("engine", {{"event", "update_failed"}, {"platform", std::string(platform)}, {"update_key", msg.update_key}, {"error", what}});
     if (store_failure || what == "shutting down")
       co_return json_error(503, "unavailable", "the update could not be stored; please retry");
     // A bug in handling this one message: not acknowledged, so the platform redelivers it later.
     co_return json_error(500, "internal", "the update could not be processed; please retry");
   }
-  ctx.metrics.inbound(platform, result->duplicate ? "duplicate" : "stored");
-  log::info("engine", {{"event", "update"}, {"platform", platform}, {"update_key", msg.update_key},
+  ctx.metrics.inbound(std::string(platform), result->duplicate ? "duplicate" : "stored");
+  log::info("engine", {{"event", "update"}, {"platform", std::string(platform)}, {"update_key", msg.update_key},
                        {"outcome", result->outcome},
                        {"order", result->orders_created.empty() ? "" : std::to_string(result->orders_created.front().value)}});
   co_return std::move(*result);
@@ -105,7 +125,8 @@ asio::awaitable<HttpResponse> bridge_messages(RouteContext& ctx, const HttpReque
     ctx.metrics.inbound("bridge", "rejected");
     co_return json_error(400, "bad_request", err->message);
   }
-  auto r = co_await store_message(ctx, std::get<handlers::ChatMessage>(std::move(decoded)), "bridge", true);
+  auto msg = std::get<handlers::ChatMessage>(std::move(decoded));
+  auto r = co_await store_message(ctx, std::move(msg), "bridge", InResponse::all);
   if (auto* res = std::get_if<HttpResponse>(&r)) co_return std::move(*res);
   const auto& result = std::get<handlers::HandleResult>(r);
   co_return json_ok(bridge::encode_replies(result.replies, result.duplicate));
@@ -131,9 +152,55 @@ asio::awaitable<HttpResponse> telegram_webhook(RouteContext& ctx, const HttpRequ
     log::debug("telegram", {{"event", "ignored"}, {"update_key", ign->update_key}, {"reason", ign->reason}});
     co_return json_ok();
   }
-  auto r = co_await store_message(ctx, std::get<handlers::ChatMessage>(std::move(decoded)), "telegram", false);
+  auto msg = std::get<handlers::ChatMessage>(std::move(decoded));
+  auto r = co_await store_message(ctx, std::move(msg), "telegram", InResponse::none);
   if (auto* res = std::get_if<HttpResponse>(&r)) co_return std::move(*res);
   co_return json_ok();
+}
+
+wechat::WechatConfig wechat_config(const config::Config& c) {
+  return wechat::WechatConfig{.token = c.wechat.token, .encoding_aes_key = c.wechat.encoding_aes_key,
+                              .app_id = c.wechat.app_id, .max_body_bytes = c.server.body_limit};
+}
+
+HttpResponse text_response(int status, std::string_view content_type, std::string body) {
+  return HttpResponse{.status = status, .content_type = std::string(content_type), .body = std::move(body)};
+}
+
+// WeChat Official Account and WeCom callbacks: URL verification (GET) and messages (POST).
+asio::awaitable<HttpResponse> wechat_callback(RouteContext& ctx, const HttpRequest& req) {
+  if (ctx.config.wechat.token.empty()) co_return json_error(404, "not_found", "WeChat is not enabled on this server");
+  auto wc = wechat_config(ctx.config);
+  auto q = req.target.find('?');
+  auto query = wechat::parse_query(q == std::string::npos ? std::string_view{} : std::string_view(req.target).substr(q + 1));
+  if (req.method == "GET") {
+    auto v = wechat::verify_url(wc, query);
+    if (auto* err = std::get_if<wechat::CallbackError>(&v)) {
+      log::warn("wechat", {{"event", "verify_refused"}, {"code", err->code}});
+      co_return json_error(err->status, err->code, err->message);
+    }
+    co_return text_response(200, wechat::kTextContentType, std::get<wechat::UrlVerified>(v).body);
+  }
+  auto decoded = wechat::decode_post(wc, query, req.body);
+  if (auto* err = std::get_if<wechat::CallbackError>(&decoded)) {
+    ctx.metrics.inbound("wechat", "rejected");
+    log::warn("wechat", {{"event", "bad_callback"}, {"code", err->code}});
+    co_return json_error(err->status, err->code, err->message);
+  }
+  if (auto* ign = std::get_if<wechat::InboundIgnored>(&decoded)) {
+    ctx.metrics.inbound("wechat", "ignored");
+    log::debug("wechat", {{"event", "ignored"}, {"reason", ign->reason}});
+    co_return text_response(200, wechat::kTextContentType, std::string(wechat::kAckBody));
+  }
+  auto inbound = std::get<wechat::InboundMessage>(std::move(decoded));
+  auto platform = std::string(handlers::to_string(inbound.message.platform));
+  auto r = co_await store_message(ctx, std::move(inbound.message), platform, InResponse::single_small);
+  if (auto* res = std::get_if<HttpResponse>(&r)) co_return std::move(*res);
+  const auto& result = std::get<handlers::HandleResult>(r);
+  if (!fits_response(InResponse::single_small, result))
+    co_return text_response(200, wechat::kTextContentType, std::string(wechat::kAckBody));
+  co_return text_response(200, wechat::kXmlContentType,
+                          wechat::encode_reply(wc, inbound.context, result.replies[0].text, unix_now()));
 }
 
 std::string metrics_text(RouteContext& ctx) {
@@ -218,6 +285,7 @@ asio::awaitable<HttpResponse> handle_request(RouteContext& ctx, HttpRequest req)
   }
   if (req.path == "/telegram/webhook") co_return co_await telegram_webhook(ctx, req);
   if (req.path == "/api/v1/messages") co_return co_await bridge_messages(ctx, req);
+  if (req.path == "/wechat/callback") co_return co_await wechat_callback(ctx, req);
   co_return json_error(404, "not_found", "this route is not enabled on this server");
 }
 

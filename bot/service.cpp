@@ -13,6 +13,7 @@
 #include "bot/metrics.hpp"
 #include "bot/outbox.hpp"
 #include "bot/routes.hpp"
+#include "bot/wechat/callback.hpp"
 #include "bot/writer.hpp"
 #include "config/catalog_loader.hpp"
 #include "handlers/engine.hpp"
@@ -53,13 +54,11 @@ struct Service::Impl {
   handlers::Parser parser;
   handlers::Engine engine;
   Metrics metrics;
-  asio::io_context ioc;
+  IoPool pool;
   std::unique_ptr<Outbox> outbox;
   Writer writer;
   RouteContext routes;
   HttpServer server;
-  std::vector<std::thread> threads;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
   bool started{false};
   bool stopped{false};
 
@@ -69,12 +68,12 @@ struct Service::Impl {
         parser(make_parser(config)),
         engine(parser, handlers::EngineConfig{.default_language = config.bot.language == "en" ? handlers::Lang::en
                                                                                                : handlers::Lang::zh}),
-        ioc(static_cast<int>(thread_count())),
+        pool(thread_count()),
         writer(store, config.storage.batch_max, [this] {
           if (outbox) outbox->wake();
         }),
         routes{config, store, writer, engine, metrics},
-        server(ioc,
+        server(pool,
                HttpServerOptions{.host = config.server.host,
                                  .port = config.server.port,
                                  .body_limit = config.server.body_limit,
@@ -89,7 +88,7 @@ struct Service::Impl {
                  co_return res;
                },
                metrics) {
-    outbox = std::make_unique<Outbox>(ioc, store, writer, OutboxOptions{.telegram = config.telegram}, metrics);
+    outbox = std::make_unique<Outbox>(pool.context(0), store, writer, OutboxOptions{.telegram = config.telegram}, metrics);
   }
 
   unsigned thread_count() const {
@@ -98,7 +97,25 @@ struct Service::Impl {
   }
 };
 
-Service::Service(config::Config config) : impl_(std::make_unique<Impl>(std::move(config))) {}
+namespace {
+
+// Platform settings that only the adapter can judge (the EncodingAESKey's decoding, ...).
+const config::Config& checked(const config::Config& c) {
+  if (!c.wechat.token.empty()) {
+    auto errors = wechat::validate(wechat::WechatConfig{
+        .token = c.wechat.token, .encoding_aes_key = c.wechat.encoding_aes_key, .app_id = c.wechat.app_id});
+    if (!errors.empty()) {
+      std::string msg = "invalid WeChat settings:";
+      for (const auto& e : errors) msg += "\n  - " + e;
+      throw std::runtime_error(msg);
+    }
+  }
+  return c;
+}
+
+}  // namespace
+
+Service::Service(config::Config config) : impl_(std::make_unique<Impl>(checked(config))) {}
 
 Service::~Service() { stop(); }
 
@@ -107,8 +124,7 @@ void Service::start() {
   if (im.started) return;
   im.server.start();
   im.outbox->start();
-  im.work.emplace(asio::make_work_guard(im.ioc));
-  for (unsigned i = 0; i < im.thread_count(); ++i) im.threads.emplace_back([&im] { im.ioc.run(); });
+  im.pool.start();
   im.started = true;
   log::info("server", {{"event", "listening"}, {"address", im.config.server.host}, {"port", std::to_string(im.server.port())},
                        {"threads", std::to_string(im.thread_count())}, {"telegram", im.config.telegram.bot_token.empty() ? "off" : "on"},
@@ -134,10 +150,7 @@ void Service::stop() {
     log::warn("outbox", {{"event", "stop_timeout"}});
   // 3. The writer commits whatever is queued.
   im.writer.stop();
-  im.work.reset();
-  im.ioc.stop();
-  for (auto& t : im.threads) t.join();
-  im.threads.clear();
+  im.pool.stop();
   log::info("server", {{"event", "stopped"}});
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "handlers/outbox_policy.hpp"
+#include "handlers/parse/household.hpp"
+#include "handlers/parse/normalize.hpp"
 
 namespace supplybot::handlers {
 namespace {
@@ -250,7 +252,7 @@ void handle_my_orders(Turn& t) {
   t.result.outcome = "my_orders";
 }
 
-void handle_command(Turn& t, const Parsed& p, const Parser& parser) {
+void handle_command(Turn& t, const Parsed& p) {
   const auto& c = p.command;
   if (!p.known_command) {
     t.reply(texts::unknown_command(t.lang, "/" + c));
@@ -268,17 +270,18 @@ void handle_command(Turn& t, const Parsed& p, const Parser& parser) {
   } else if (c == "register") {
     std::string joined;
     for (const auto& a : p.args) joined += (joined.empty() ? "" : " ") + a;
-    auto parsed = parser.parse(joined);
-    if (!parsed.household) {
+    auto found = find_household(normalize(joined));
+    if (!found) {
       t.reply(texts::register_usage(t.lang));
       t.result.outcome = "register_usage";
       return;
     }
-    auto h = t.tx.upsert_household(*parsed.household, building_of(*parsed.household), t.now);
+    const auto& address = found->canonical;
+    auto h = t.tx.upsert_household(address, building_of(address), t.now);
     t.tx.upsert_member(Member{.platform = t.m.platform, .user_id = t.m.sender_id, .display_name = t.m.sender_name,
                               .household = h, .language = ""},
                        t.now);
-    t.reply(texts::registered(t.lang, *parsed.household));
+    t.reply(texts::registered(t.lang, address));
     t.result.outcome = "registered";
   } else if (c == "cancel") {
     handle_cancel(t, p);
@@ -322,7 +325,7 @@ HandleResult Engine::handle(StoreTx& tx, const ChatMessage& m, UnixTime now) con
   }
   Parsed p = parser_.parse(m.text);
   switch (p.intent) {
-    case Intent::command: handle_command(t, p, parser_); break;
+    case Intent::command: handle_command(t, p); break;
     case Intent::order: handle_order(t, p, *this, config_.min_confidence); break;
     case Intent::cancel: handle_cancel(t, p); break;
     case Intent::modify: handle_modify(t, p); break;

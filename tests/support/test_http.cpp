@@ -27,7 +27,9 @@ Reply http_request(std::uint16_t port, const std::string& method, const std::str
   for (const auto& [k, v] : headers) req.set(k, v);
   req.body() = body;
   req.prepare_payload();
-  http::write(stream, req);
+  beast::error_code write_error;
+  // A server may answer (413) and close before the whole body is sent: still read its answer.
+  http::write(stream, req, write_error);
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(64 * 1024 * 1024);
