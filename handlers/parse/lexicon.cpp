@@ -244,7 +244,7 @@ constexpr Row kWords[] = {
     {"给", K::stop}, {"用", K::stop}, {"吃", K::stop}, {"就行", K::polite}, {"就好", K::polite},
     {"即可", K::polite}, {"可以", K::polite}, {"能", K::polite}, {"吗?", K::question},
     {"是", K::stop}, {"了", K::polite}, {"也", K::stop}, {"都", K::stop},
-    {"可乐鸡翅", K::stop}, {"蒸", K::purpose}, {"烤", K::purpose}, {"煎", K::purpose}, {"拌", K::purpose},
+    {"可乐鸡翅", K::stop}, {"到哪里了", K::query}, {"在哪里", K::question}, {"到哪儿了", K::query}, {"蒸", K::purpose}, {"烤", K::purpose}, {"煎", K::purpose}, {"拌", K::purpose},
     {"烙", K::purpose}, {"腌", K::purpose}, {"凉拌", K::purpose}, {"红烧", K::purpose}, {"ran out", K::order_verb}, {"run out", K::order_verb}, {"out of", K::order_verb},
     {"there is no", K::order_verb}, {"there's no", K::order_verb}, {"we have no", K::order_verb}, {"只剩", K::negation}, {"只有", K::negation}, {"每家", K::negation},
     {"还剩下", K::negation}, {"下面", K::stop}, {"这面", K::stop}, {"那面", K::stop}, {"一面", K::stop},

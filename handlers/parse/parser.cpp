@@ -375,9 +375,12 @@ struct ParseRun {
     for (std::size_t k = 0; k < toks.size(); ++k) {
       if (toks[k].kind != T::item || toks[k].used) continue;
       if (in_note_[k]) continue;
-      if (k > 0 && word_is(toks[k - 1], WordKind::purpose) && qty_starting(k + 1) < 0) {
-        toks[k].used = true;  // 做咖喱用: the dish, not goods
-        toks[k - 1].used = true;
+      // 做咖喱用, 炖梨水: after a cooking word, goods without a quantity name the dish.
+      std::size_t pk = k;
+      while (pk > 0 && toks[pk - 1].kind == T::item) --pk;
+      if (pk > 0 && word_is(toks[pk - 1], WordKind::purpose) && qty_starting(k + 1) < 0) {
+        toks[k].used = true;
+        toks[pk - 1].used = true;
         continue;
       }
       Found f{make_item(toks[k].id, toks[k].b, toks[k].e), k, false, toks[k].id};

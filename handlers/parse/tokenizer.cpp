@@ -81,6 +81,29 @@ void Tokenizer::tokenize() {
         }
       }
     }
+    // "dozen eggs", "bag of rice": an English unit with no number before it means one.
+    bool list_start = toks_.empty() || toks_.back().kind == T::sep ||
+                      (toks_.back().kind == T::word &&
+                       (toks_.back().wk == WordKind::order_verb || toks_.back().wk == WordKind::polite ||
+                        toks_.back().wk == WordKind::conj));
+    if (is_alpha(c) && word_start && list_start) {
+      auto m = lexicon_.trie().longest(t, i, [&](std::size_t e, std::int32_t v) {
+        if (lexicon_.entry(v).kind != WordKind::unit) return false;
+        return !(e < t.size() && is_alpha(t[e]));
+      });
+      if (m.length > 1) {
+        std::size_t n = i + m.length;
+        while (n < t.size() && is_space(t[n])) ++n;
+        bool goods_follow = n > i + m.length &&
+                            ((t.substr(n, 3) == U"of ") || catalog_.trie().longest(t, n, word_end_ok).length > 0);
+        if (goods_follow) {
+          push(Token{.kind = T::number, .english = true, .b = b32, .e = b32, .value = 1});
+          push(Token{.kind = T::unit, .b = b32, .e = static_cast<std::uint32_t>(i + m.length), .id = m.value});
+          i += m.length;
+          continue;
+        }
+      }
+    }
     if (c == U'\n') {
       push(Token{.kind = T::sep, .sep = 'n', .b = b32, .e = b32 + 1});
       ++i;
