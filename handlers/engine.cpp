@@ -196,6 +196,51 @@ void handle_modify(Turn& t, const Parsed& p) {
   t.result.outcome = "modified";
 }
 
+// Stores a new order of the message and confirms it in full.
+OrderId create_order(Turn& t, HouseholdId household, std::vector<OrderLine> lines, std::string notes, bool urgent) {
+  NewOrder no{.household = household,
+              .platform = t.m.platform,
+              .chat_id = t.m.chat_id,
+              .source_message_id = t.m.message_id,
+              .sender_id = t.m.sender_id,
+              .notes = std::move(notes),
+              .urgent = urgent,
+              .lines = std::move(lines)};
+  auto id = t.tx.insert_order(no, t.now);
+  auto order = t.tx.order(id);
+  t.reply(texts::order_confirmed(t.lang, *order), id.value);
+  t.result.orders_created.push_back(id);
+  t.result.outcome = "order";
+  return id;
+}
+
+// 同昨天 / same as yesterday: the household's last order again, confirmed back in full.
+void handle_repeat(Turn& t, const Parsed& p) {
+  std::string address;
+  auto household = household_for(t, p, address);
+  std::optional<Order> last;
+  if (household) last = t.tx.last_order_of(*household);
+  if (!last) {
+    t.reply(texts::no_previous_order(t.lang));
+    t.result.outcome = "no_previous_order";
+    return;
+  }
+  auto lines = last->lines;
+  for (auto& l : lines) l.missing = false;
+  create_order(t, *household, std::move(lines), last->notes, last->urgent);
+}
+
+// The sender named their address: an order held for it becomes real.
+bool release_held_order(Turn& t, const Parser& parser, HouseholdId household, double min_confidence) {
+  auto held = t.tx.held_order(t.m.platform, t.m.sender_id);
+  if (!held) return false;
+  t.tx.drop_held_order(t.m.platform, t.m.sender_id);
+  auto p = parser.parse(held->text);
+  if (p.items.empty() || p.confidence < min_confidence) return false;
+  create_order(t, household, to_lines(p.items), join_notes(p), p.urgent);
+  return true;
+}
+
 // An order message: new, or (for an edited message) a change of the order it created.
 void handle_order(Turn& t, const Parsed& p, const Engine&, double min_confidence) {
   if (t.m.edited) {
@@ -213,6 +258,10 @@ void handle_order(Turn& t, const Parsed& p, const Engine&, double min_confidence
       return;
     }
   }
+  if (p.same_as_yesterday && p.items.empty()) {
+    handle_repeat(t, p);
+    return;
+  }
   if (p.confidence < min_confidence || p.items.empty()) {
     t.reply(texts::ask_unclear(t.lang, p.unclear.empty() ? t.m.text : p.unclear));
     t.result.outcome = "unclear";
@@ -221,23 +270,20 @@ void handle_order(Turn& t, const Parsed& p, const Engine&, double min_confidence
   std::string address;
   auto household = household_for(t, p, address);
   if (!household) {
-    t.reply(texts::ask_address(t.lang));
-    t.result.outcome = "ask_address";
+    // Held until the sender tells us the address; we ask only once.
+    auto held = t.tx.held_order(t.m.platform, t.m.sender_id);
+    t.tx.put_held_order(HeldOrder{.platform = t.m.platform,
+                                  .user_id = t.m.sender_id,
+                                  .chat_id = t.m.chat_id,
+                                  .thread_id = t.m.thread_id,
+                                  .message_id = t.m.message_id,
+                                  .text = held ? held->text + "\n" + t.m.text : t.m.text},
+                        t.now);
+    if (!held) t.reply(texts::ask_address(t.lang));
+    t.result.outcome = "held";
     return;
   }
-  NewOrder no{.household = *household,
-              .platform = t.m.platform,
-              .chat_id = t.m.chat_id,
-              .source_message_id = t.m.message_id,
-              .sender_id = t.m.sender_id,
-              .notes = join_notes(p),
-              .urgent = p.urgent,
-              .lines = to_lines(p.items)};
-  auto id = t.tx.insert_order(no, t.now);
-  auto order = t.tx.order(id);
-  t.reply(texts::order_confirmed(t.lang, *order), id.value);
-  t.result.orders_created.push_back(id);
-  t.result.outcome = "order";
+  create_order(t, *household, to_lines(p.items), join_notes(p), p.urgent);
 }
 
 void handle_my_orders(Turn& t) {
@@ -252,7 +298,28 @@ void handle_my_orders(Turn& t) {
   t.result.outcome = "my_orders";
 }
 
-void handle_command(Turn& t, const Parsed& p) {
+// 收到 / received: the household confirms its orders on the way have arrived.
+void handle_received(Turn& t) {
+  auto member = t.tx.member(t.m.platform, t.m.sender_id);
+  std::vector<Order> received;
+  if (member && member->household) {
+    for (auto& o : t.tx.open_orders_of(*member->household)) {
+      if (o.status != OrderStatus::purchased) continue;
+      t.tx.set_status(o.no, OrderStatus::delivered, t.m.sender_id, "receipt confirmed by resident", t.now);
+      received.push_back(std::move(o));
+    }
+  }
+  if (received.empty()) {
+    t.reply(texts::nothing_to_receive(t.lang));
+    t.result.outcome = "nothing_to_receive";
+    return;
+  }
+  for (const auto& o : received) t.result.orders_changed.push_back(o.no);
+  t.reply(texts::receipt_thanks(t.lang, received));
+  t.result.outcome = "received";
+}
+
+void handle_command(Turn& t, const Parsed& p, const Parser& parser, double min_confidence) {
   const auto& c = p.command;
   if (!p.known_command) {
     t.reply(texts::unknown_command(t.lang, "/" + c));
@@ -283,12 +350,70 @@ void handle_command(Turn& t, const Parsed& p) {
                        t.now);
     t.reply(texts::registered(t.lang, address));
     t.result.outcome = "registered";
+    release_held_order(t, parser, h, min_confidence);
   } else if (c == "cancel") {
     handle_cancel(t, p);
+  } else if (c == "received") {
+    handle_received(t);
   } else {
     t.reply(texts::not_available_yet(t.lang, "/" + c));
     t.result.outcome = "not_available";
   }
+}
+
+// A 接龙 list: every entry not seen before in this chat's chain becomes an order; an entry whose
+// text changed modifies its order. Re-posted copies of the same list change nothing.
+void handle_jielong(Turn& t, const Jielong& j, double min_confidence) {
+  std::vector<ParsedItem> previous_items;
+  std::string replies;
+  std::int64_t last_order = 0;
+  for (std::size_t i = 0; i < j.entries.size(); ++i) {
+    const auto& e = j.entries[i];
+    auto items = e.parsed.items;
+    if (e.parsed.same_as_previous && !previous_items.empty()) items = previous_items;
+    previous_items = items;
+    std::string key = e.parsed.household ? *e.parsed.household : "#" + std::to_string(e.number);
+    auto seen = t.tx.jielong_entry(t.m.platform, t.m.chat_id, j.header, key);
+    if (seen && seen->text == e.text) continue;
+    std::optional<OrderId> made;
+    if (!items.empty() && e.parsed.confidence >= min_confidence) {
+      std::optional<HouseholdId> household;
+      std::string address;
+      if (e.parsed.household) {
+        address = *e.parsed.household;
+        household = t.tx.upsert_household(address, building_of(address), t.now);
+      } else if (i + 1 == j.entries.size()) {
+        // The newest entry without an address is the sender's own.
+        auto member = t.tx.member(t.m.platform, t.m.sender_id);
+        if (member && member->household) household = member->household;
+      }
+      if (household && seen && seen->order) {
+        auto o = t.tx.order(*seen->order);
+        if (o && is_changeable(o->status)) {
+          t.tx.replace_lines(o->no, to_lines(items), e.parsed.notes.value_or(o->notes), t.now);
+          auto updated = t.tx.order(o->no);
+          replies += (replies.empty() ? "" : "\n\n") + texts::order_updated(t.lang, *updated);
+          t.result.orders_changed.push_back(o->no);
+          last_order = o->no.value;
+        } else if (o) {
+          replies += (replies.empty() ? "" : "\n\n") + texts::change_refused(t.lang, *o);
+        }
+      } else if (household) {
+        NewOrder no{.household = *household, .platform = t.m.platform, .chat_id = t.m.chat_id,
+                    .source_message_id = t.m.message_id, .sender_id = t.m.sender_id,
+                    .notes = e.parsed.notes.value_or(""), .urgent = e.parsed.urgent, .lines = to_lines(items)};
+        made = t.tx.insert_order(no, t.now);
+        auto order = t.tx.order(*made);
+        replies += (replies.empty() ? "" : "\n\n") + texts::order_confirmed(t.lang, *order);
+        t.result.orders_created.push_back(*made);
+        last_order = made->value;
+      }
+    }
+    t.tx.put_jielong_entry(t.m.platform, t.m.chat_id, j.header, key, e.text, made, t.now);
+  }
+  // One answer for the whole list; a reply to it reaches the last order it names.
+  t.reply(replies, last_order);
+  t.result.outcome = replies.empty() ? "jielong_nothing_new" : "jielong";
 }
 
 }  // namespace
@@ -323,9 +448,29 @@ HandleResult Engine::handle(StoreTx& tx, const ChatMessage& m, UnixTime now) con
     result.outcome = "button";
     return result;
   }
+  if (auto j = parse_jielong(parser_, m.text); j && !j->entries.empty()) {
+    handle_jielong(t, *j, config_.min_confidence);
+    return result;
+  }
   Parsed p = parser_.parse(m.text);
+  if (p.intent != Intent::order && p.intent != Intent::command) {
+    // "3栋2单元502" on its own: the answer to our question about a held order.
+    if (auto held = tx.held_order(m.platform, m.sender_id); held) {
+      if (auto found = find_household(normalize(m.text))) p.household = found->canonical;
+    }
+  }
+  if (p.intent != Intent::order && p.intent != Intent::command && p.household &&
+      tx.held_order(m.platform, m.sender_id)) {
+    auto h = t.tx.upsert_household(*p.household, building_of(*p.household), now);
+    auto member = t.tx.member(m.platform, m.sender_id);
+    if (!member || !member->household)
+      t.tx.upsert_member(Member{.platform = m.platform, .user_id = m.sender_id, .display_name = m.sender_name,
+                                .household = h, .language = ""},
+                         now);
+    if (release_held_order(t, parser_, h, config_.min_confidence)) return result;
+  }
   switch (p.intent) {
-    case Intent::command: handle_command(t, p); break;
+    case Intent::command: handle_command(t, p, parser_, config_.min_confidence); break;
     case Intent::order: handle_order(t, p, *this, config_.min_confidence); break;
     case Intent::cancel: handle_cancel(t, p); break;
     case Intent::modify: handle_modify(t, p); break;

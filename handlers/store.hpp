@@ -56,6 +56,20 @@ struct Member {
   std::string language;
 };
 
+struct JielongSeen {
+  std::string text;
+  std::optional<OrderId> order;
+};
+
+struct HeldOrder {
+  Platform platform{Platform::telegram};
+  std::string user_id;
+  std::string chat_id;
+  std::optional<std::int64_t> thread_id;
+  std::string message_id;
+  std::string text;
+};
+
 class StoreTx {
  public:
   virtual ~StoreTx() = default;
@@ -86,6 +100,22 @@ class StoreTx {
   virtual void replace_lines(OrderId no, const std::vector<OrderLine>& lines, std::string_view notes, UnixTime now) = 0;
   virtual void set_status(OrderId no, OrderStatus to, std::string_view actor, std::string_view detail, UnixTime now) = 0;
   virtual std::vector<Order> open_orders_of(HouseholdId h) = 0;
+  // The household's most recent order that was not cancelled (for 同昨天 / same as yesterday).
+  virtual std::optional<Order> last_order_of(HouseholdId h) = 0;
+
+  // 接龙 chains: what each entry of a chat's list said when last seen, and the order it made.
+  // entry_key is the entry's household, or "#<number>" when it names none.
+  virtual std::optional<JielongSeen> jielong_entry(Platform p, std::string_view chat_id, std::string_view header,
+                                                   std::string_view entry_key) = 0;
+  virtual void put_jielong_entry(Platform p, std::string_view chat_id, std::string_view header,
+                                 std::string_view entry_key, std::string_view text, std::optional<OrderId> order,
+                                 UnixTime now) = 0;
+
+  // An order held until its sender tells us their address (one per sender; a newer one replaces it).
+  virtual std::optional<HeldOrder> held_order(Platform p, std::string_view user_id) = 0;
+  virtual void put_held_order(const HeldOrder& h, UnixTime now) = 0;
+  virtual void drop_held_order(Platform p, std::string_view user_id) = 0;
+
   // The order a sent bot message was about (see OutgoingMessage::order_no).
   virtual std::optional<OrderId> order_for_bot_message(Platform p, std::string_view chat_id, std::string_view bot_message_id) = 0;
 };

@@ -184,6 +184,22 @@ std::string no_household(Lang l) {
   return "还不知道您的门牌号。请发送「登记 3-2-502」（换成您的门牌号），或在下单时写上门牌号。";
 }
 
-std::string nothing_new_in_jielong(Lang) { return ""; }
+std::string no_previous_order(Lang l) {
+  if (l == Lang::en) return "I could not find an earlier order for your flat to repeat. Please write what you need.";
+  return "没有找到您家之前的订单，无法照上次下单。请直接写需要的东西。";
+}
+
+std::string receipt_thanks(Lang l, const std::vector<Order>& orders) {
+  std::string nos;
+  for (const auto& o : orders) nos += (nos.empty() ? "#" : ", #") + std::to_string(o.no.value);
+  if (l == Lang::en) return "Thank you for confirming! Order " + nos + " is marked as received.";
+  return "谢谢确认！订单 " + nos + " 已标记为收到。";
+}
+
+std::string nothing_to_receive(Lang l) {
+  if (l == Lang::en) return "None of your orders is on its way yet, so there is nothing to confirm.";
+  return "您的订单还没有在配送中，暂时无需确认收货。";
+}
+
 
 }  // namespace supplybot::handlers::texts

@@ -37,7 +37,10 @@ std::string registered(Lang l, std::string_view address);
 std::string register_usage(Lang l);
 std::string open_orders(Lang l, std::string_view address, const std::vector<Order>& orders);
 std::string no_household(Lang l);
-std::string nothing_new_in_jielong(Lang l);
+std::string no_previous_order(Lang l);
+std::string receipt_thanks(Lang l, const std::vector<Order>& orders);
+std::string nothing_to_receive(Lang l);
+
 
 }  // namespace texts
 }  // namespace supplybot::handlers

@@ -105,12 +105,36 @@ CREATE TABLE order_events (
 CREATE INDEX order_events_order ON order_events (order_id);
 )sql";
 
+constexpr std::string_view k_jielong_held = R"sql(
+CREATE TABLE jielong_entries (
+  platform   TEXT    NOT NULL,
+  chat_id    TEXT    NOT NULL,
+  header     TEXT    NOT NULL,
+  entry_key  TEXT    NOT NULL,
+  text       TEXT    NOT NULL,
+  order_id   INTEGER REFERENCES orders (id),
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (platform, chat_id, header, entry_key)
+);
+CREATE TABLE held_orders (
+  platform   TEXT    NOT NULL,
+  user_id    TEXT    NOT NULL,
+  chat_id    TEXT    NOT NULL,
+  thread_id  INTEGER,
+  message_id TEXT    NOT NULL,
+  text       TEXT    NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (platform, user_id)
+);
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
   static const std::vector<Migration> all = {
       {1, "inbound updates and outbox", k_inbound_outbox},
       {2, "households, members, orders", k_households_orders},
+      {3, "接龙 chains and orders held for an address", k_jielong_held},
   };
   return all;
 }

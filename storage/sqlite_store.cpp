@@ -75,6 +75,21 @@ constexpr const char* open_orders_of =
     "SELECT id FROM orders WHERE household_id = ? AND status NOT IN ('delivered', 'cancelled') ORDER BY id";
 constexpr const char* order_for_bot_message =
     "SELECT order_no FROM outbox WHERE platform = ? AND chat_id = ? AND sent_message_id = ? AND order_no <> 0 LIMIT 1";
+constexpr const char* last_order_of =
+    "SELECT id FROM orders WHERE household_id = ? AND status <> 'cancelled' ORDER BY id DESC LIMIT 1";
+constexpr const char* select_jielong =
+    "SELECT text, order_id FROM jielong_entries WHERE platform = ? AND chat_id = ? AND header = ? AND entry_key = ?";
+constexpr const char* upsert_jielong =
+    "INSERT INTO jielong_entries (platform, chat_id, header, entry_key, text, order_id, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, chat_id, header, entry_key) DO UPDATE SET "
+    "text = excluded.text, order_id = COALESCE(excluded.order_id, jielong_entries.order_id), updated_at = excluded.updated_at";
+constexpr const char* select_held =
+    "SELECT chat_id, thread_id, message_id, text FROM held_orders WHERE platform = ? AND user_id = ?";
+constexpr const char* upsert_held =
+    "INSERT INTO held_orders (platform, user_id, chat_id, thread_id, message_id, text, created_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, user_id) DO UPDATE SET chat_id = excluded.chat_id, "
+    "thread_id = excluded.thread_id, message_id = excluded.message_id, text = excluded.text, created_at = excluded.created_at";
+constexpr const char* delete_held = "DELETE FROM held_orders WHERE platform = ? AND user_id = ?";
 }  // namespace sql
 
 namespace {
@@ -344,6 +359,74 @@ class SqliteStore::Tx final : public handlers::StoreTx {
     q.bind(3, std::string(bot_message_id));
     if (q.executeStep()) return OrderId{q.getColumn(0).getInt64()};
     return std::nullopt;
+  }
+
+  std::optional<Order> last_order_of(HouseholdId h) override {
+    std::int64_t id = 0;
+    {
+      auto& q = stmt(sql::last_order_of);
+      q.bind(1, h.value);
+      if (!q.executeStep()) return std::nullopt;
+      id = q.getColumn(0).getInt64();
+    }
+    return order(OrderId{id});
+  }
+
+  std::optional<handlers::JielongSeen> jielong_entry(Platform p, std::string_view chat_id, std::string_view header,
+                                                     std::string_view entry_key) override {
+    auto& q = stmt(sql::select_jielong);
+    q.bind(1, platform_text(p));
+    q.bind(2, std::string(chat_id));
+    q.bind(3, std::string(header));
+    q.bind(4, std::string(entry_key));
+    if (!q.executeStep()) return std::nullopt;
+    handlers::JielongSeen seen{.text = q.getColumn(0).getString()};
+    if (!q.getColumn(1).isNull()) seen.order = OrderId{q.getColumn(1).getInt64()};
+    return seen;
+  }
+
+  void put_jielong_entry(Platform p, std::string_view chat_id, std::string_view header, std::string_view entry_key,
+                         std::string_view text, std::optional<OrderId> order, UnixTime now) override {
+    auto& s = stmt(sql::upsert_jielong);
+    s.bind(1, platform_text(p));
+    s.bind(2, std::string(chat_id));
+    s.bind(3, std::string(header));
+    s.bind(4, std::string(entry_key));
+    s.bind(5, std::string(text));
+    if (order) s.bind(6, order->value); else s.bind(6);
+    s.bind(7, static_cast<std::int64_t>(now));
+    s.exec();
+  }
+
+  std::optional<handlers::HeldOrder> held_order(Platform p, std::string_view user_id) override {
+    auto& q = stmt(sql::select_held);
+    q.bind(1, platform_text(p));
+    q.bind(2, std::string(user_id));
+    if (!q.executeStep()) return std::nullopt;
+    handlers::HeldOrder h{.platform = p, .user_id = std::string(user_id), .chat_id = q.getColumn(0).getString()};
+    if (!q.getColumn(1).isNull()) h.thread_id = q.getColumn(1).getInt64();
+    h.message_id = q.getColumn(2).getString();
+    h.text = q.getColumn(3).getString();
+    return h;
+  }
+
+  void put_held_order(const handlers::HeldOrder& h, UnixTime now) override {
+    auto& s = stmt(sql::upsert_held);
+    s.bind(1, platform_text(h.platform));
+    s.bind(2, h.user_id);
+    s.bind(3, h.chat_id);
+    if (h.thread_id) s.bind(4, *h.thread_id); else s.bind(4);
+    s.bind(5, h.message_id);
+    s.bind(6, h.text);
+    s.bind(7, static_cast<std::int64_t>(now));
+    s.exec();
+  }
+
+  void drop_held_order(Platform p, std::string_view user_id) override {
+    auto& s = stmt(sql::delete_held);
+    s.bind(1, platform_text(p));
+    s.bind(2, std::string(user_id));
+    s.exec();
   }
 
  private:

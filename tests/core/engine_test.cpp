@@ -95,10 +95,11 @@ TEST_CASE("engine: an order without an address from a stranger asks for it") {
   Chat c;
   auto r = c.say("9", "白菜2斤 鸡蛋一盒");
   CHECK(r.orders_created.empty());
-  CHECK(r.outcome == "ask_address");
+  CHECK(r.outcome == "held");
   CHECK(c.reply_text(r).find("门牌号") != std::string::npos);
   auto reg = c.say("9", "/register 5-1101");
-  CHECK(reg.outcome == "registered");
+  CHECK(c.reply_text(reg).find("5-1101") != std::string::npos);
+  CHECK(reg.orders_created.size() == 1);  // the held order
   auto r2 = c.say("9", "白菜2斤 鸡蛋一盒");
   REQUIRE(r2.orders_created.size() == 1);
   CHECK(c.order(r2.orders_created[0].value)->address == "5-1101");
@@ -179,4 +180,83 @@ TEST_CASE("engine: English orders get English answers") {
   REQUIRE(r.orders_created.size() == 1);
   auto text = c.reply_text(r);
   CHECK(text.find("Order #1 for 12B received") != std::string::npos);
+}
+
+TEST_CASE("engine: a held order becomes real when the sender answers with the address, asked once") {
+  Chat c;
+  auto first = c.say("9", "白菜2斤 鸡蛋一盒");
+  CHECK(first.outcome == "held");
+  CHECK(first.replies.size() == 1);
+  auto second = c.say("9", "再要苹果5个");
+  CHECK(second.outcome == "held");
+  CHECK(second.replies.empty());  // asked once only
+  auto answer = c.say("9", "3栋2单元502");
+  REQUIRE(answer.orders_created.size() == 1);
+  auto o = c.order(answer.orders_created[0].value);
+  CHECK(o->address == "3-2-502");
+  CHECK(o->lines.size() == 3);
+  // Nothing is held any more.
+  CHECK(c.say("9", "3栋2单元502").orders_created.empty());
+}
+
+TEST_CASE("engine: /register releases a held order") {
+  Chat c;
+  c.say("9", "大米10斤");
+  auto reg = c.say("9", "登记 5-1101");
+  CHECK(reg.outcome == "order");
+  REQUIRE(reg.orders_created.size() == 1);
+  CHECK(c.order(reg.orders_created[0].value)->address == "5-1101");
+}
+
+TEST_CASE("engine: 同昨天 repeats the household's last order, confirmed in full") {
+  Chat c;
+  c.say("1", "3栋2单元502 白菜2斤 鸡蛋一盒");
+  auto again = c.say("1", "同昨天");
+  REQUIRE(again.orders_created.size() == 1);
+  auto o = c.order(again.orders_created[0].value);
+  REQUIRE(o->lines.size() == 2);
+  CHECK(c.reply_text(again).find("白菜 2斤") != std::string::npos);
+  CHECK(c.say("7", "同昨天").outcome == "no_previous_order");
+}
+
+TEST_CASE("engine: 收到 confirms orders on the way") {
+  Chat c;
+  auto r = c.say("1", "3栋2单元502 白菜2斤");
+  CHECK(c.say("1", "收到").outcome == "nothing_to_receive");
+  c.store.write([&](StoreTx& tx) { tx.set_status(r.orders_created[0], OrderStatus::purchased, "v", "", c.now); });
+  auto got = c.say("1", "收到");
+  CHECK(got.outcome == "received");
+  CHECK(c.order(r.orders_created[0].value)->status == OrderStatus::delivered);
+}
+
+TEST_CASE("engine: a 接龙 chain growing over ten messages makes one order per entry") {
+  Chat c;
+  std::string list = "#接龙 明天蔬菜包\n";
+  const char* entries[] = {"3-2-502 白菜2斤", "5-1101 鸡蛋一盒", "4栋1单元301 土豆3斤", "2-1-101 大米10斤",
+                           "6-2-602 苹果5个", "7-1-701 牛奶2箱", "8-3-803 西红柿2斤", "9-1-901 面条2包",
+                           "10-2-1002 食用油1桶", "11-1-1101 香蕉3斤"};
+  int created = 0;
+  for (int i = 0; i < 10; ++i) {
+    list += std::to_string(i + 1) + ". " + entries[i] + "\n";
+    auto r = c.say(std::to_string(100 + i), list);
+    CAPTURE(i);
+    CHECK(r.orders_created.size() == 1);  // only the new entry
+    created += static_cast<int>(r.orders_created.size());
+  }
+  CHECK(created == 10);
+  SUBCASE("a re-posted copy changes nothing") {
+    auto r = c.say("200", list);
+    CHECK(r.orders_created.empty());
+    CHECK(r.orders_changed.empty());
+    CHECK(r.replies.empty());
+  }
+  SUBCASE("a changed entry modifies its order") {
+    std::string changed = list;
+    auto pos = changed.find("白菜2斤");
+    changed.replace(pos, std::string("白菜2斤").size(), "白菜4斤");
+    auto r = c.say("100", changed);
+    CHECK(r.orders_created.empty());
+    REQUIRE(r.orders_changed.size() == 1);
+    CHECK(c.order(r.orders_changed[0].value)->lines[0].qty == 4);
+  }
 }
