@@ -8,6 +8,8 @@
 --   SUPPLYBOT_LOAD_ID_BASE   added to every update_id, so several runs on one database do not
 --                            collide (default 0)
 --   SUPPLYBOT_LOAD_CHATS     number of group chats the updates are spread over (default 50)
+--   SUPPLYBOT_LOAD_MAX       stop each wrk thread after this many requests (default: no limit;
+--                            profile.sh uses it to send a fixed number)
 --
 -- update_id = ID_BASE + thread number * 1e9 + counter: unique across wrk threads and their
 -- connections (each thread's counter serves all its connections). message_id is the same number,
@@ -18,6 +20,7 @@ local secret = os.getenv("SUPPLYBOT_LOAD_SECRET") or "load-secret"
 local messages_path = os.getenv("SUPPLYBOT_LOAD_MESSAGES") or "bench/load/messages.txt"
 local id_base = tonumber(os.getenv("SUPPLYBOT_LOAD_ID_BASE") or "0")
 local chats = tonumber(os.getenv("SUPPLYBOT_LOAD_CHATS") or "50")
+local max_requests = tonumber(os.getenv("SUPPLYBOT_LOAD_MAX") or "0")
 
 local function load_templates(path)
   local t = {}
@@ -70,6 +73,7 @@ end
 
 function request()
   counter = counter + 1
+  if max_requests > 0 and counter > max_requests then wrk.thread:stop() end
   -- %.0f: update ids above 2^31 must not go through %d on 32-bit-int Lua builds.
   local id = string.format("%.0f", id_base + (thread_no or 0) * 1e9 + counter)
   local text = templates[(counter + (thread_no or 0)) % #templates + 1]
