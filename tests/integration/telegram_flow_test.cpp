@@ -272,3 +272,27 @@ TEST_CASE("bridge: replies come back in the response body and are not sent twice
   CHECK(count(dir.path() / "bot.db", "SELECT COUNT(*) FROM outbox WHERE state = 'pending'") == 0);
   CHECK(api.calls().empty());
 }
+
+TEST_CASE("outbox: https Bot API with a verified certificate; an untrusted one is refused") {
+  TempDir dir;
+  auto tls = make_self_signed(dir.path());
+  FakeBotApi api(tls);
+  SUBCASE("trusted through telegram.ca_file") {
+    auto cfg = test_config(dir, api.api_root());
+    cfg.telegram.ca_file = tls.cert.string();
+    bot::Service service(cfg);
+    service.start();
+    CHECK(http_request(service.port(), "POST", "/telegram/webhook", update(1, "/help", 1), k_headers).status == 200);
+    REQUIRE(api.wait_for_calls(1, std::chrono::seconds(10)));
+    CHECK(api.calls()[0].method == "sendMessage");
+    service.stop();
+  }
+  SUBCASE("not trusted: nothing is sent, the row waits for a retry") {
+    bot::Service service(test_config(dir, api.api_root()));
+    service.start();
+    CHECK(http_request(service.port(), "POST", "/telegram/webhook", update(1, "/help", 1), k_headers).status == 200);
+    CHECK_FALSE(api.wait_for_calls(1, std::chrono::milliseconds(1500)));
+    service.stop();
+    CHECK(count(dir.path() / "bot.db", "SELECT COUNT(*) FROM outbox WHERE state = 'pending' AND last_error LIKE '%certificate%'") == 1);
+  }
+}

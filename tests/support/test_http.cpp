@@ -1,6 +1,7 @@
 #include "tests/support/test_http.hpp"
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -88,8 +89,22 @@ struct FakeBotApi::Impl {
   std::vector<std::thread> workers;
   std::vector<tcp::socket*> open_sockets;
 
+  std::unique_ptr<asio::ssl::context> tls;
+
   void serve(tcp::socket&& socket_in) {
-    tcp::socket& socket = socket_in;
+    if (!tls) {
+      serve_stream(socket_in);
+      return;
+    }
+    asio::ssl::stream<tcp::socket&> stream(socket_in, *tls);
+    beast::error_code ec;
+    stream.handshake(asio::ssl::stream_base::server, ec);
+    if (ec) return;  // e.g. the client refused our certificate
+    serve_stream(stream);
+  }
+
+  template <typename Stream>
+  void serve_stream(Stream& socket) {
     beast::flat_buffer buffer;
     beast::error_code ec;
     for (;;) {
@@ -129,7 +144,25 @@ struct FakeBotApi::Impl {
   }
 };
 
-FakeBotApi::FakeBotApi() : impl_(std::make_unique<Impl>()) {
+FakeBotApi::FakeBotApi() : impl_(std::make_unique<Impl>()) { start(); }
+
+FakeBotApi::FakeBotApi(const TlsFiles& files) : impl_(std::make_unique<Impl>()), tls_(true) {
+  impl_->tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+  impl_->tls->use_certificate_chain_file(files.cert.string());
+  impl_->tls->use_private_key_file(files.key.string(), asio::ssl::context::pem);
+  start();
+}
+
+TlsFiles make_self_signed(const std::filesystem::path& dir) {
+  TlsFiles f{dir / "cert.pem", dir / "key.pem"};
+  std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 "
+                    "-addext subjectAltName=IP:127.0.0.1 -keyout " + f.key.string() + " -out " + f.cert.string() +
+                    " >/dev/null 2>&1";
+  if (std::system(cmd.c_str()) != 0) throw std::runtime_error("openssl req failed");
+  return f;
+}
+
+void FakeBotApi::start() {
   auto& im = *impl_;
   tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), 0);
   im.acceptor.open(ep.protocol());

@@ -43,12 +43,21 @@ struct ScriptedAnswer {
   std::string retry_after_header;
 };
 
+// A self-signed certificate for 127.0.0.1 made with the openssl command line.
+struct TlsFiles {
+  std::filesystem::path cert;
+  std::filesystem::path key;
+};
+TlsFiles make_self_signed(const std::filesystem::path& dir);
+
 class FakeBotApi {
  public:
   FakeBotApi();
+  // Serves HTTPS with the given certificate instead of plain HTTP.
+  explicit FakeBotApi(const TlsFiles& tls);
   ~FakeBotApi();
   std::uint16_t port() const { return port_; }
-  std::string api_root() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  std::string api_root() const { return (tls_ ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port_); }
 
   // Answers to use, in order, before falling back to success.
   void script(std::vector<ScriptedAnswer> answers);
@@ -58,8 +67,10 @@ class FakeBotApi {
 
  private:
   struct Impl;
+  void start();
   std::unique_ptr<Impl> impl_;
   std::uint16_t port_{0};
+  bool tls_{false};
 };
 
 // A fresh temporary folder, removed with everything in it at the end of the scope.
