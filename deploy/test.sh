@@ -11,4 +11,7 @@ build=${SUPPLYBOT_BUILD_DIR:-build}
 jobs=${SUPPLYBOT_JOBS:-$(nproc)}
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DSUPPLYBOT_BUILD_TESTS=ON
 cmake --build "$build" -j "$jobs"
+# The reverse proxy of deploy/nginx/ for real: HTTPS on loopback in front of the server just built.
+SUPPLYBOT_BIN="$build/supplybot" bash deploy/nginx-test.sh
+# Last, so its summary is the closing line of the run.
 ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 600
