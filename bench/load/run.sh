@@ -96,6 +96,18 @@ if [[ -z "$port" ]]; then
 fi
 curl -sf "http://127.0.0.1:$port/healthz" >/dev/null || { echo "healthz failed" >&2; exit 2; }
 
+# CPU seconds (user + system) of the server, in total and per thread, from /proc. Threads are
+# listed by id, in creation order: main, then the engine's writer (created with the service),
+# then the I/O threads (server.threads, the first also runs the outbox).
+cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz}' "$1"; }
+threads_cpu() {
+  local t
+  for t in /proc/"$server_pid"/task/*; do
+    printf '%s:%s ' "${t##*/}" "$(cpu_of "$t/stat")"
+  done
+}
+cpu_start="$(cpu_of "/proc/$server_pid/stat")"
+
 echo "server $binary pid $server_pid on 127.0.0.1:$port, database $tmp/load.db (synchronous=$synchronous)"
 echo "wrk -t$wrk_threads -c$connections -d${duration}s --latency, $(nproc) cores"
 SUPPLYBOT_LOAD_SECRET="$secret" SUPPLYBOT_LOAD_MESSAGES="$repo/bench/load/messages.txt" \
@@ -104,6 +116,8 @@ SUPPLYBOT_LOAD_SECRET="$secret" SUPPLYBOT_LOAD_MESSAGES="$repo/bench/load/messag
 
 # Figures from the running server, before it stops.
 rss_kb="$(awk '/^VmHWM/ {print $2}' "/proc/$server_pid/status")"
+cpu_end="$(cpu_of "/proc/$server_pid/stat")"
+per_thread="$(threads_cpu)"
 curl -sf "http://127.0.0.1:$port/metrics" >"$tmp/metrics.txt" || true
 
 kill -TERM "$server_pid"
@@ -134,6 +148,8 @@ echo "updates/s (wrk):     $rps"
 echo "$(grep '^latency p50' "$tmp/wrk.txt"), $(grep '^latency p99' "$tmp/wrk.txt" | sed 's/latency //')"
 echo "peak RSS (VmHWM):    $((rss_kb / 1024)) MB"
 echo "engine:              $batches"
+echo "server CPU:          $(awk -v a="$cpu_start" -v b="$cpu_end" -v d="$duration" 'BEGIN {printf "%.1f s in %d s (%.0f%% of one core)", b - a, d, (b - a) * 100 / d}')"
+echo "  per thread (s):    $per_thread"
 echo "2xx: $ok2xx  other: $other  timeouts: $timeouts"
 echo "inbound: $inbound  orders: $orders  inbound without order: $no_order  duplicate orders: $dup_orders"
 echo "outbox: $outbox"
