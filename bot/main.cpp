@@ -5,6 +5,7 @@
 
 #include <iostream>
 
+#include "bot/demo.hpp"
 #include "bot/log.hpp"
 #include "bot/parse_command.hpp"
 #include "bot/service.hpp"
@@ -55,6 +56,12 @@ int main(int argc, char** argv) {
   parse->add_option("--catalog", catalog, "Catalog TOML (default: config/catalog.toml)");
   parse->add_option("-c,--config", config_file, "TOML config file (for the catalog path)");
 
+  bot::DemoOptions demo_options;
+  std::string demo_catalog;
+  auto* demo = app.add_subcommand("demo", "Run a scripted neighbourhood morning through the real server and print the chat.");
+  demo->add_option("--catalog", demo_catalog, "Catalog TOML (default: config/catalog.toml)");
+  demo->add_option("-c,--config", config_file, "TOML config file (for the catalog path)");
+
   auto* backup = app.add_subcommand("backup", "Write a consistent copy of the database while the server runs.");
   std::string backup_file;
   backup->add_option("file", backup_file, "Destination file")->required();
@@ -76,6 +83,10 @@ int main(int argc, char** argv) {
     }
     auto cfg = load_config(config_file);
     if (!cfg) return 2;
+    if (*demo) {
+      demo_options.catalog = demo_catalog.empty() ? cfg->bot.catalog : std::filesystem::path(demo_catalog);
+      return bot::run_demo(demo_options, std::cout);
+    }
     if (*migrate) {
       storage::SqliteStore store(storage::SqliteOptions{.path = cfg->storage.path, .synchronous = cfg->storage.synchronous});
       std::cout << "database " << cfg->storage.path.string() << " is at schema version " << store.schema_version() << "\n";

@@ -14,6 +14,11 @@ cmake --build "$build" -j "$(nproc)" --target supplybot
 mkdir -p var
 config=${SUPPLYBOT_CONFIG:-config/supplybot.example.toml}
 "$build/supplybot" migrate --config "$config"
+# A scripted morning of a small neighbourhood through the real server (its own temp database and
+# port), so you see the bot at work before yours starts. SUPPLYBOT_SKIP_DEMO=1 skips it.
+if [ -z "${SUPPLYBOT_SKIP_DEMO:-}" ]; then
+  "$build/supplybot" demo --config "$config" 2>/dev/null || echo "run.sh: the demo did not go as scripted (see above)"
+fi
 cat <<TXT
 
 supplybot is starting on http://127.0.0.1:8080 (config: $config, database: var/supplybot.db).

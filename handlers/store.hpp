@@ -132,6 +132,8 @@ class Store {
   virtual std::optional<UnixTime> next_outbox_due() = 0;
   virtual OutboxStats outbox_stats() = 0;
   virtual std::vector<std::pair<std::string, std::int64_t>> orders_by_status() = 0;
+  // The newest orders with their items, newest first.
+  virtual std::vector<Order> recent_orders(std::size_t limit) = 0;
   virtual bool healthy() = 0;
 };
 

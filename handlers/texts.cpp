@@ -169,10 +169,10 @@ std::string open_orders(Lang l, std::string_view address, const std::vector<Orde
   }
   std::string s = l == Lang::en ? "Open orders for " + std::string(address) + ":" : std::string(address) + " 的未完成订单：";
   for (const auto& o : orders) {
-    s += "\n#" + std::to_string(o.no.value) + " " + status_name(l, o.status) + "：";
+    s += "\n#" + std::to_string(o.no.value) + " " + status_name(l, o.status) + (l == Lang::en ? ": " : "：");
     bool first = true;
     for (const auto& line : o.lines) {
-      s += (first ? "" : "、") + line_text(line);
+      s += (first ? "" : (l == Lang::en ? ", " : "、")) + line_text(line);
       first = false;
     }
   }

@@ -75,6 +75,10 @@ constexpr const char* open_orders_of =
     "SELECT id FROM orders WHERE household_id = ? AND status NOT IN ('delivered', 'cancelled') ORDER BY id";
 constexpr const char* order_for_bot_message =
     "SELECT order_no FROM outbox WHERE platform = ? AND chat_id = ? AND sent_message_id = ? AND order_no <> 0 LIMIT 1";
+constexpr const char* recent_orders =
+    "SELECT o.id, o.household_id, h.address, o.status, o.platform, o.chat_id, o.source_message_id, o.sender_id, "
+    "o.notes, o.urgent, o.created_at, o.updated_at FROM orders o JOIN households h ON h.id = o.household_id "
+    "ORDER BY o.id DESC LIMIT ?";
 constexpr const char* last_order_of =
     "SELECT id FROM orders WHERE household_id = ? AND status <> 'cancelled' ORDER BY id DESC LIMIT 1";
 constexpr const char* select_jielong =
@@ -122,6 +126,36 @@ handlers::OutboxRow read_outbox_row(SQLite::Statement& q) {
   r.due_at = q.getColumn(9).getInt64();
   r.created_at = q.getColumn(10).getInt64();
   return r;
+}
+
+// Columns as in sql::select_order / sql::recent_orders.
+Order read_order_row(SQLite::Statement& q) {
+  Order o;
+  o.no = OrderId{q.getColumn(0).getInt64()};
+  o.household = HouseholdId{q.getColumn(1).getInt64()};
+  o.address = q.getColumn(2).getString();
+  o.status = handlers::order_status_from_string(q.getColumn(3).getString()).value_or(OrderStatus::pending);
+  o.platform = handlers::platform_from_string(q.getColumn(4).getString()).value_or(Platform::telegram);
+  o.chat_id = q.getColumn(5).getString();
+  o.source_message_id = q.getColumn(6).getString();
+  o.sender_id = q.getColumn(7).getString();
+  o.notes = q.getColumn(8).getString();
+  o.urgent = q.getColumn(9).getInt() != 0;
+  o.created_at = q.getColumn(10).getInt64();
+  o.updated_at = q.getColumn(11).getInt64();
+  return o;
+}
+
+void read_lines(SQLite::Statement& q, Order& o) {
+  while (q.executeStep()) {
+    o.lines.push_back(OrderLine{.name = q.getColumn(0).getString(),
+                                .qty = q.getColumn(1).getDouble(),
+                                .unit = q.getColumn(2).getString(),
+                                .text = q.getColumn(3).getString(),
+                                .category = q.getColumn(4).getString(),
+                                .note = q.getColumn(5).getString(),
+                                .missing = q.getColumn(6).getInt() != 0});
+  }
 }
 
 }  // namespace
@@ -275,30 +309,11 @@ class SqliteStore::Tx final : public handlers::StoreTx {
       auto& q = stmt(sql::select_order);
       q.bind(1, no.value);
       if (!q.executeStep()) return std::nullopt;
-      o.no = OrderId{q.getColumn(0).getInt64()};
-      o.household = HouseholdId{q.getColumn(1).getInt64()};
-      o.address = q.getColumn(2).getString();
-      o.status = handlers::order_status_from_string(q.getColumn(3).getString()).value_or(OrderStatus::pending);
-      o.platform = handlers::platform_from_string(q.getColumn(4).getString()).value_or(Platform::telegram);
-      o.chat_id = q.getColumn(5).getString();
-      o.source_message_id = q.getColumn(6).getString();
-      o.sender_id = q.getColumn(7).getString();
-      o.notes = q.getColumn(8).getString();
-      o.urgent = q.getColumn(9).getInt() != 0;
-      o.created_at = q.getColumn(10).getInt64();
-      o.updated_at = q.getColumn(11).getInt64();
+      o = read_order_row(q);
     }
     auto& q = stmt(sql::select_items);
     q.bind(1, no.value);
-    while (q.executeStep()) {
-      o.lines.push_back(OrderLine{.name = q.getColumn(0).getString(),
-                                  .qty = q.getColumn(1).getDouble(),
-                                  .unit = q.getColumn(2).getString(),
-                                  .text = q.getColumn(3).getString(),
-                                  .category = q.getColumn(4).getString(),
-                                  .note = q.getColumn(5).getString(),
-                                  .missing = q.getColumn(6).getInt() != 0});
-    }
+    read_lines(q, o);
     return o;
   }
 
@@ -561,6 +576,25 @@ std::vector<std::pair<std::string, std::int64_t>> SqliteStore::orders_by_status(
   try {
     SQLite::Statement q(reader(), sql::orders_by_status);
     while (q.executeStep()) out.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getInt64());
+  } catch (const SQLite::Exception& e) {
+    throw handlers::StoreError(e.what());
+  }
+  return out;
+}
+
+std::vector<handlers::Order> SqliteStore::recent_orders(std::size_t limit) {
+  std::lock_guard lock(read_mutex_);
+  std::vector<Order> out;
+  try {
+    SQLite::Statement q(reader(), sql::recent_orders);
+    q.bind(1, static_cast<std::int64_t>(limit));
+    while (q.executeStep()) out.push_back(read_order_row(q));
+    SQLite::Statement items(reader(), sql::select_items);
+    for (auto& o : out) {
+      items.reset();
+      items.bind(1, o.no.value);
+      read_lines(items, o);
+    }
   } catch (const SQLite::Exception& e) {
     throw handlers::StoreError(e.what());
   }

@@ -35,6 +35,7 @@ class SqliteStore final : public handlers::Store {
   std::optional<handlers::UnixTime> next_outbox_due() override;
   handlers::OutboxStats outbox_stats() override;
   std::vector<std::pair<std::string, std::int64_t>> orders_by_status() override;
+  std::vector<handlers::Order> recent_orders(std::size_t limit) override;
   bool healthy() override;
 
   int schema_version();

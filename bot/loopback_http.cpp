@@ -1,4 +1,4 @@
-#include "tests/support/test_http.hpp"
+#include "bot/loopback_http.hpp"
 
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -10,7 +10,7 @@
 #include <atomic>
 #include <random>
 
-namespace supplybot::testing {
+namespace supplybot::bot::loopback {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -223,15 +223,4 @@ bool FakeBotApi::wait_for_calls(std::size_t n, std::chrono::milliseconds timeout
   return impl_->cv.wait_for(lock, timeout, [&] { return impl_->calls.size() >= n; });
 }
 
-TempDir::TempDir() {
-  std::random_device rd;
-  path_ = std::filesystem::temp_directory_path() / ("supplybot-test-" + std::to_string(rd()) + std::to_string(rd()));
-  std::filesystem::create_directories(path_);
-}
-
-TempDir::~TempDir() {
-  std::error_code ec;
-  std::filesystem::remove_all(path_, ec);
-}
-
-}  // namespace supplybot::testing
+}  // namespace supplybot::bot::loopback
