@@ -4,7 +4,7 @@
 # project VM), sends REQUESTS order updates with wrk (8 connections), stops the server with
 # SIGTERM and prints the top functions (inclusive and exclusive) with callgrind_annotate.
 #
-#   bench/load/profile.sh [--binary PATH] [--requests N] [--synchronous FULL|NORMAL|OFF]
+#   bench/load/profile.sh [--binary PATH] [--requests N] [--synchronous FULL|NORMAL|EXTRA]
 #
 # Needs valgrind and wrk. Startup (catalog load, migrations) is excluded: the counters are
 # zeroed once /healthz answers. Leaves callgrind.out in the printed temp dir.

@@ -4,7 +4,7 @@
 # counted: every 2xx must be one inbound row and one order. See bench/README.md.
 #
 #   bench/load/run.sh [--binary PATH] [--duration SECONDS] [--connections N] [--wrk-threads N]
-#                     [--server-threads N] [--synchronous FULL|NORMAL|OFF] [--sink] [--keep]
+#                     [--server-threads N] [--synchronous FULL|NORMAL|EXTRA] [--sink] [--keep]
 #
 # Without --binary it builds the Release server in build-load/ (cmake, incremental).
 # --sink answers the server's Bot API calls with tests/crash/bot_api_sink.py instead of a closed
@@ -139,7 +139,9 @@ no_order="$(q "SELECT COUNT(*) FROM inbound i WHERE NOT EXISTS (SELECT 1 FROM or
 dup_orders="$(q 'SELECT COUNT(*) FROM (SELECT 1 FROM orders GROUP BY platform, chat_id, source_message_id HAVING COUNT(*) > 1)')"
 integrity="$(q 'PRAGMA integrity_check')"
 outbox="$(q "SELECT group_concat(state || '=' || n, ' ') FROM (SELECT state, COUNT(*) n FROM outbox GROUP BY state)")"
-batches="$(awk '/^supplybot_engine_batch_size_count/ {c=$2} /^supplybot_engine_batch_size_sum/ {s=$2} END {if (c) printf "%d transactions, %.1f jobs each", c, s / c}' "$tmp/metrics.txt")"
+batches="$(awk '/^supplybot_engine_batch_size_count/ {c=$2} /^supplybot_engine_batch_size_sum/ {s=$2}
+  /^supplybot_engine_commit_seconds_total/ {t=$2}
+  END {if (c) printf "%d transactions, %.1f jobs each, %.2f ms each; writer busy %.1f s", c, s / c, t * 1000 / c, t}' "$tmp/metrics.txt")"
 rps="$(awk '/^Requests\/sec/ {print $2}' "$tmp/wrk.txt")"
 
 echo
