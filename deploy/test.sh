@@ -13,5 +13,7 @@ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DSUPPLYBOT_BUILD_TESTS=ON
 cmake --build "$build" -j "$jobs"
 # The reverse proxy of deploy/nginx/ for real: HTTPS on loopback in front of the server just built.
 SUPPLYBOT_BIN="$build/supplybot" bash deploy/nginx-test.sh
+# The parser and the WeChat callback path under libFuzzer (clang, ASan, UBSan), bounded.
+bash deploy/fuzz.sh
 # Last, so its summary is the closing line of the run.
 ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 600
