@@ -3,9 +3,11 @@
 
 Run through tests/crash/kill9.sh, or directly:
     python3 tests/crash/kill9.py --binary build-load/supplybot [--rounds 3] [--load-seconds 3]
+                                 [--workers 12] [--max-acks-per-round 5000] [--keep]
 
 Each round starts the server on the same database (synchronous=FULL), drives order updates at
-it from several keep-alive connections, and SIGKILLs it while requests are in flight. Then it
+it from several keep-alive connections, and SIGKILLs it while requests are in flight (after
+--load-seconds, or once --max-acks-per-round updates are acknowledged). Then it
 restarts the server once more and checks:
   1. every update_id that got a 2xx is in `inbound` exactly once, with exactly one order;
   2. redelivering every update that was sent (as Telegram does for the unacknowledged ones, and
@@ -207,6 +209,7 @@ def main():
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--load-seconds", type=float, default=3.0)
     ap.add_argument("--workers", type=int, default=12)
+    ap.add_argument("--max-acks-per-round", type=int, default=5000)
     ap.add_argument("--keep", action="store_true")
     a = ap.parse_args()
     started = time.time()
@@ -228,7 +231,11 @@ def main():
             server = Server(a.binary, db, api_port, os.path.join(tmp, f"server{rnd}.log"))
             load = Load(server, first_id=(rnd + 1) * 1_000_000_000, workers=a.workers)
             load.start()
-            time.sleep(a.load_seconds)
+            # Kill after load_seconds, or sooner on a fast machine: the replies of every
+            # acknowledged update must drain through the sink afterwards, within the time limit.
+            t_end = time.time() + a.load_seconds
+            while time.time() < t_end and len(load.acked) < a.max_acks_per_round:
+                time.sleep(0.05)
             pending_before = db_rows(db, "SELECT COUNT(*) FROM outbox WHERE state = 'pending'")[0][0]
             with load.lock:
                 in_flight = len(load.sent) - len(load.acked) - sum(load.other.values())

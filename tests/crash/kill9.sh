@@ -2,10 +2,12 @@
 # Crash test: acknowledged updates survive SIGKILL, the database stays intact, and replies
 # pending at the crash are sent after the restart. See docs/durability.md.
 #
-#   tests/crash/kill9.sh [--binary PATH] [--rounds N] [--load-seconds S] [--keep]
+#   tests/crash/kill9.sh [--binary PATH] [--rounds N] [--load-seconds S] [--workers N]
+#                        [--max-acks-per-round N] [--keep]
 #
 # Without --binary it builds the Release server in build-load/ (cmake, incremental).
-# Needs python3 (standard library only). Uses 127.0.0.1 and a temp dir only; about 20-40 s, at most 2 minutes (hard timeout).
+# Needs python3 (standard library only). Uses 127.0.0.1 and a temp dir only. Takes about
+# 20-40 s; a hard timeout ends it after 110 s.
 # Exit status: 0 passed, 1 a check failed, 2 set-up error.
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -14,9 +16,9 @@ args=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --binary) binary="$2"; shift 2 ;;
-    --rounds|--load-seconds|--workers) args+=("$1" "$2"); shift 2 ;;
+    --rounds|--load-seconds|--workers|--max-acks-per-round) args+=("$1" "$2"); shift 2 ;;
     --keep) args+=("$1"); shift ;;
-    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
