@@ -18,7 +18,7 @@ while [[ $# -gt 0 ]]; do
     --binary) binary="$2"; shift 2 ;;
     --rounds|--load-seconds|--workers|--max-acks-per-round) args+=("$1" "$2"); shift 2 ;;
     --keep) args+=("$1"); shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
 done
