@@ -157,14 +157,17 @@ class Load:
 
     def work(self):
         conn = self.server.conn()
+        uid = None
         while not self.stop:
-            uid = self.take_id()
+            # A failed request is retried with the same update id, as Telegram does.
+            uid = uid or self.take_id()
             try:
                 status = post(conn, uid)
             except (OSError, http.client.HTTPException):
                 conn.close()
                 if self.server.proc.poll() is not None:
                     return  # the server is gone: this request is unacknowledged, as intended
+                time.sleep(0.01)  # the process may be dying: its sockets close before it exits
                 conn = self.server.conn()
                 continue
             with self.lock:
@@ -172,6 +175,7 @@ class Load:
                     self.acked.add(uid)
                 else:
                     self.other[status] += 1
+            uid = None
 
     def start(self):
         for t in self.threads:
