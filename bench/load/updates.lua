@@ -110,7 +110,9 @@ function done(summary, latency, requests)
   for _, code in ipairs(codes) do io.write(string.format("status %s %d\n", code, total[code])) end
   io.write(string.format("latency p50 %.3f ms\nlatency p99 %.3f ms\n",
                          latency:percentile(50) / 1000, latency:percentile(99) / 1000))
-  io.write(string.format("timeouts %d\n", summary.errors.timeout))
+  local e = summary.errors
+  io.write(string.format("timeouts %d\n", e.timeout))
+  io.write(string.format("socket errors connect %d read %d write %d\n", e.connect, e.read, e.write))
 end
 
 -- wrk has no per-thread "finished" hook, so the string is kept current after every response.
