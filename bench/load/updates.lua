@@ -89,12 +89,15 @@ function request()
   return wrk.format(nil, "/telegram/webhook", nil, body)
 end
 
+-- wrk has no per-thread "finished" hook, so the per-thread counts are kept current as a string
+-- ("200=10,503=2") after every response: plain values copy reliably between wrk's Lua states.
 function response(status, headers, body)
   counts[status] = (counts[status] or 0) + 1
+  local parts = {}
+  for code, n in pairs(counts) do parts[#parts + 1] = code .. "=" .. n end
+  counts_text = table.concat(parts, ",")
 end
 
--- Per-thread counts travel to done() as a string ("200=10,503=2"): plain values copy reliably
--- between wrk's Lua states.
 function done(summary, latency, requests)
   local total = {}
   for _, thread in ipairs(threads) do
@@ -113,13 +116,4 @@ function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format("timeouts %d\n", e.timeout))
   io.write(string.format("socket errors connect %d read %d write %d\n", e.connect, e.read, e.write))
-end
-
--- wrk has no per-thread "finished" hook, so the string is kept current after every response.
-local base_response = response
-response = function(status, headers, body)
-  base_response(status, headers, body)
-  local parts = {}
-  for code, n in pairs(counts) do parts[#parts + 1] = code .. "=" .. n end
-  counts_text = table.concat(parts, ",")
 end
