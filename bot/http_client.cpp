@@ -90,15 +90,19 @@ struct HttpClient::Impl {
     co_return beast::error_code{};
   }
 
+  // resendable: the server cannot have acted on the request (the write failed, or a kept-alive
+  // connection turned out closed before any answer byte), so sending it again is safe.
   template <typename Stream>
   asio::awaitable<HttpResult> exchange(Stream& s, http::request<http::string_body>& req,
-                                       std::chrono::milliseconds timeout, bool& keep) {
+                                       std::chrono::milliseconds timeout, bool& keep, bool& resendable) {
     HttpResult out;
+    resendable = false;
     beast::get_lowest_layer(s).expires_after(timeout);
     auto [wec, wn] = co_await http::async_write(s, req, use_tuple);
     if (wec) {
       out.error = "write: " + wec.message();
       keep = false;
+      resendable = wec != beast::error::timeout;
       co_return out;
     }
     http::response_parser<http::string_body> parser;
@@ -107,6 +111,8 @@ struct HttpClient::Impl {
     if (rec) {
       out.error = "read: " + rec.message();
       keep = false;
+      resendable = rn == 0 && (rec == http::error::end_of_stream || rec == asio::error::eof ||
+                               rec == asio::error::connection_reset);
       co_return out;
     }
     auto res = parser.release();
@@ -153,12 +159,15 @@ asio::awaitable<HttpResult> HttpClient::post(const Url& base, std::string target
       }
       im.conn_key = key;
     }
-    bool keep = true;
+    bool keep = true, resendable = false;
     HttpResult r;
-    if (auto* s = std::get_if<Impl::Plain>(&im.conn)) r = co_await im.exchange(*s, req, timeout, keep);
-    else if (auto* t = std::get_if<Impl::Secure>(&im.conn)) r = co_await im.exchange(*t, req, timeout, keep);
+    if (auto* s = std::get_if<Impl::Plain>(&im.conn)) r = co_await im.exchange(*s, req, timeout, keep, resendable);
+    else if (auto* t = std::get_if<Impl::Secure>(&im.conn)) r = co_await im.exchange(*t, req, timeout, keep, resendable);
     if (!keep) close();
-    if (r.status == 0 && reused) continue;  // stale connection: try once on a new one
+    // A kept-alive connection the server had closed: once more on a new one. Anything else
+    // (a timeout after the request went out) goes back to the outbox's backoff, since the
+    // message may have been delivered and must not be sent twice in a row here.
+    if (r.status == 0 && reused && resendable) continue;
     co_return r;
   }
   co_return HttpResult{.error = "connection closed"};

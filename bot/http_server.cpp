@@ -5,6 +5,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -194,8 +195,12 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
       auto [ec, socket] = co_await acceptor.async_accept(pool.next(), use_tuple);
       if (ec) {
         if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+        // E.g. too many open files: keep serving the connections we have, and pause instead of
+        // spinning on an accept that fails at once.
         log::warn("http", {{"event", "accept_failed"}, {"error", ec.message()}});
-        continue;  // e.g. too many open files: keep serving the connections we have
+        asio::steady_timer pause(acceptor.get_executor(), std::chrono::milliseconds(200));
+        co_await pause.async_wait(use_tuple);
+        continue;
       }
       auto ex = socket.get_executor();
       asio::co_spawn(ex, session(std::move(socket)), [](std::exception_ptr e) {

@@ -202,16 +202,23 @@ struct Outbox::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 
+  // Records send outcomes. Until that succeeds nothing else is read: a row already sent but still
+  // pending in the database would otherwise be sent again.
   asio::awaitable<void> flush(std::vector<Writer::Job>& updates) {
-    if (updates.empty()) co_return;
-    auto jobs = std::move(updates);
-    updates.clear();
-    // Named, not a temporary inside co_await (GCC 12 destroys those twice in coroutines).
-    Writer::Job job = [jobs = std::move(jobs)](handlers::StoreTx& tx) {
-      for (const auto& j : jobs) j(tx);
-    };
-    bool ok = co_await write(std::move(job));
-    if (!ok) log::error("outbox", {{"event", "state_write_failed"}});
+    while (!updates.empty()) {
+      // Named, not a temporary inside co_await (GCC 12 destroys those twice in coroutines).
+      Writer::Job job = [jobs = updates](handlers::StoreTx& tx) {
+        for (const auto& j : jobs) j(tx);
+      };
+      bool ok = co_await write(std::move(job));
+      if (ok) {
+        updates.clear();
+        co_return;
+      }
+      log::error("outbox", {{"event", "state_write_failed"}, {"rows", std::to_string(updates.size())}});
+      if (stopping) co_return;  // after a restart these rows may be sent once more
+      co_await sleep(std::chrono::seconds(1));
+    }
   }
 };
 

@@ -63,8 +63,12 @@ bool fits_response(InResponse mode, const handlers::HandleResult& r) {
   switch (mode) {
     case InResponse::none: return false;
     case InResponse::all: return true;
-    case InResponse::single_small:
-      return r.replies.size() == 1 && r.replies[0].text.size() <= wechat::kMaxPassiveReplyBytes;
+    case InResponse::single_small: {
+      // WeChat takes one passive reply: several replies travel joined, if they fit.
+      std::size_t bytes = 0;
+      for (const auto& m : r.replies) bytes += m.text.size() + 2;
+      return !r.replies.empty() && bytes <= wechat::kMaxPassiveReplyBytes;
+    }
   }
   return false;
 }
@@ -199,8 +203,9 @@ asio::awaitable<HttpResponse> wechat_callback(RouteContext& ctx, const HttpReque
   const auto& result = std::get<handlers::HandleResult>(r);
   if (!fits_response(InResponse::single_small, result))
     co_return text_response(200, wechat::kTextContentType, std::string(wechat::kAckBody));
-  co_return text_response(200, wechat::kXmlContentType,
-                          wechat::encode_reply(wc, inbound.context, result.replies[0].text, unix_now()));
+  std::string text;
+  for (const auto& m : result.replies) text += (text.empty() ? "" : "\n\n") + m.text;
+  co_return text_response(200, wechat::kXmlContentType, wechat::encode_reply(wc, inbound.context, text, unix_now()));
 }
 
 std::string metrics_text(RouteContext& ctx) {
@@ -265,7 +270,7 @@ asio::awaitable<HttpResponse> handle_request(RouteContext& ctx, HttpRequest req)
   for (const auto& r : k_routes) {
     if (req.path != r.path) continue;
     path_known = true;
-    if (req.method == r.method || (req.method == "HEAD" && std::string_view(r.method) == "GET")) method_ok = true;
+    if (req.method == r.method) method_ok = true;
   }
   if (!path_known) co_return json_error(404, "not_found", "no such route: " + req.path);
   if (!method_ok) {

@@ -136,9 +136,16 @@ const std::vector<Key>& keys() {
          return std::string();
        }},
       {"wechat.app_id", [](Config& c, const std::string& v) { return set_string(c.wechat.app_id, v); }},
-      {"wechat.outbound_url", [](Config& c, const std::string& v) { return set_string(c.wechat.outbound_url, v); }},
+      {"wechat.outbound_url", [](Config& c, const std::string& v) {
+         // Accepting it would promise deliveries that do not happen yet.
+         if (!v.empty()) return std::string("not supported in this version: later WeChat replies cannot be sent yet");
+         return set_string(c.wechat.outbound_url, v);
+       }},
       {"bridge.token", [](Config& c, const std::string& v) { return set_string(c.bridge.token, v); }},
-      {"bridge.callback_url", [](Config& c, const std::string& v) { return set_string(c.bridge.callback_url, v); }},
+      {"bridge.callback_url", [](Config& c, const std::string& v) {
+         if (!v.empty()) return std::string("not supported in this version: the bridge gets replies in the response only");
+         return set_string(c.bridge.callback_url, v);
+       }},
       {"bot.language", [](Config& c, const std::string& v) {
          if (v != "zh" && v != "en") return "expected zh or en, got '" + v + "'";
          c.bot.language = v;

@@ -96,43 +96,52 @@ std::optional<HouseholdId> household_for(Turn& t, const Parsed& p, std::string& 
   return std::nullopt;
 }
 
+// A resident may change an order they placed, or one of the household their account is linked to.
+bool owns(Turn& t, const Order& o) {
+  if (!o.sender_id.empty() && o.sender_id == t.m.sender_id) return true;
+  auto member = t.tx.member(t.m.platform, t.m.sender_id);
+  return member && member->household && *member->household == o.household;
+}
+
 std::optional<Order> find_target_order(Turn& t, const Parsed& p, std::string& refusal) {
-  // 1. An explicit number: "取消 #123".
+  std::optional<Order> o;
+  std::string ref;
   if (p.order_ref) {
+    // 1. An explicit number: "取消 #123".
+    ref = *p.order_ref;
     std::int64_t id = 0;
     try {
-      id = std::stoll(*p.order_ref);
+      id = std::stoll(ref);
     } catch (const std::exception&) {
-      refusal = texts::order_not_found(t.lang, *p.order_ref);
+      refusal = texts::order_not_found(t.lang, ref);
       return std::nullopt;
     }
-    auto o = t.tx.order(OrderId{id});
+    o = t.tx.order(OrderId{id});
     if (!o) {
-      refusal = texts::order_not_found(t.lang, *p.order_ref);
+      refusal = texts::order_not_found(t.lang, ref);
       return std::nullopt;
     }
+  } else if (t.m.reply_to) {
+    // 2. A reply to the bot's confirmation or to an order message.
+    if (auto no = t.tx.order_for_bot_message(t.m.platform, t.m.chat_id, *t.m.reply_to)) o = t.tx.order(*no);
+    else o = t.tx.order_by_source(t.m.platform, t.m.chat_id, *t.m.reply_to);
+  }
+  if (!o) {
+    // 3. The household's latest open order.
     auto member = t.tx.member(t.m.platform, t.m.sender_id);
-    bool own = o->sender_id == t.m.sender_id || (member && member->household && *member->household == o->household);
-    if (!own) {
-      refusal = texts::not_your_order(t.lang, *p.order_ref);
-      return std::nullopt;
+    if (member && member->household) {
+      auto open = t.tx.open_orders_of(*member->household);
+      if (!open.empty()) return open.back();
     }
-    return o;
+    refusal = texts::no_order_to_change(t.lang);
+    return std::nullopt;
   }
-  // 2. A reply to the bot's confirmation or to the resident's own order message.
-  if (t.m.reply_to) {
-    if (auto no = t.tx.order_for_bot_message(t.m.platform, t.m.chat_id, *t.m.reply_to)) return t.tx.order(*no);
-    if (auto o = t.tx.order_by_source(t.m.platform, t.m.chat_id, *t.m.reply_to)) return o;
+  // Whichever way it was found, only its own household may change it.
+  if (!owns(t, *o)) {
+    refusal = texts::not_your_order(t.lang, std::to_string(o->no.value));
+    return std::nullopt;
   }
-  // 3. The household's latest open order.
-  std::string address;
-  auto member = t.tx.member(t.m.platform, t.m.sender_id);
-  if (member && member->household) {
-    auto open = t.tx.open_orders_of(*member->household);
-    if (!open.empty()) return open.back();
-  }
-  refusal = texts::no_order_to_change(t.lang);
-  return std::nullopt;
+  return o;
 }
 
 void handle_cancel(Turn& t, const Parsed& p) {
@@ -154,7 +163,13 @@ void handle_cancel(Turn& t, const Parsed& p) {
     return;
   }
   auto lines = o->lines;
-  if (!p.items.empty() && remove_lines(lines, p.items) && !lines.empty()) {
+  if (!p.items.empty() && !remove_lines(lines, p.items)) {
+    // "取消 鸡蛋" when the order has no eggs: say so rather than cancel everything.
+    t.reply(texts::item_not_in_order(t.lang, *o));
+    t.result.outcome = "cancel_refused";
+    return;
+  }
+  if (!p.items.empty() && !lines.empty()) {
     // Only some items cancelled: the order stays with the rest.
     t.tx.replace_lines(o->no, lines, o->notes, t.now);
     auto updated = t.tx.order(o->no);
@@ -249,6 +264,21 @@ void handle_order(Turn& t, const Parsed& p, const Engine&, double min_confidence
         t.reply(texts::change_refused(t.lang, *existing));
         t.result.outcome = "modify_refused";
         return;
+      }
+      if (p.confidence < min_confidence || p.items.empty()) {
+        t.reply(texts::ask_unclear(t.lang, p.unclear.empty() ? t.m.text : p.unclear));
+        t.result.outcome = "unclear";
+        return;
+      }
+      if (p.household && *p.household != existing->address) {
+        // The address itself was corrected: the order (and a link made from the typo) moves.
+        auto h = t.tx.upsert_household(*p.household, building_of(*p.household), t.now);
+        t.tx.move_order(existing->no, h, t.m.sender_id, t.now);
+        auto member = t.tx.member(t.m.platform, t.m.sender_id);
+        if (member && member->household && *member->household == existing->household) {
+          member->household = h;
+          t.tx.relink_member(t.m.platform, t.m.sender_id, h, t.now);
+        }
       }
       t.tx.replace_lines(existing->no, to_lines(p.items), join_notes(p), t.now);
       auto updated = t.tx.order(existing->no);
@@ -387,8 +417,11 @@ void handle_jielong(Turn& t, const Jielong& j, double min_confidence) {
         auto member = t.tx.member(t.m.platform, t.m.sender_id);
         if (member && member->household) household = member->household;
       }
-      if (household && seen && seen->order) {
+      if (seen && seen->order) {
         auto o = t.tx.order(*seen->order);
+        // A copy of an older version of the list, posted by someone else, must not undo the
+        // household's own change: only the order's own household changes it.
+        if (o && !owns(t, *o)) continue;
         if (o && is_changeable(o->status)) {
           t.tx.replace_lines(o->no, to_lines(items), e.parsed.notes.value_or(o->notes), t.now);
           auto updated = t.tx.order(o->no);
@@ -398,6 +431,15 @@ void handle_jielong(Turn& t, const Jielong& j, double min_confidence) {
         } else if (o) {
           replies += (replies.empty() ? "" : "\n\n") + texts::change_refused(t.lang, *o);
         }
+      } else if (!household && i + 1 == j.entries.size()) {
+        // The sender's own new entry, but we do not know their flat yet: hold it and ask once.
+        auto held = t.tx.held_order(t.m.platform, t.m.sender_id);
+        t.tx.put_held_order(HeldOrder{.platform = t.m.platform, .user_id = t.m.sender_id, .chat_id = t.m.chat_id,
+                                      .thread_id = t.m.thread_id, .message_id = t.m.message_id,
+                                      .text = held ? held->text + "\n" + e.text : e.text},
+                            t.now);
+        if (!held) replies += (replies.empty() ? "" : "\n\n") + texts::ask_address(t.lang);
+        continue;  // not recorded as seen: it is not an order yet
       } else if (household) {
         NewOrder no{.household = *household, .platform = t.m.platform, .chat_id = t.m.chat_id,
                     .source_message_id = t.m.message_id, .sender_id = t.m.sender_id,

@@ -92,12 +92,16 @@ class StoreTx {
   virtual std::optional<std::string> household_address(HouseholdId h) = 0;
   virtual void upsert_member(const Member& m, UnixTime now) = 0;
   virtual std::optional<Member> member(Platform p, std::string_view user_id) = 0;
+  // Points the member at another household (upsert_member never replaces an existing link).
+  virtual void relink_member(Platform p, std::string_view user_id, HouseholdId h, UnixTime now) = 0;
 
   // Orders.
   virtual OrderId insert_order(const NewOrder& o, UnixTime now) = 0;
   virtual std::optional<Order> order(OrderId no) = 0;
   virtual std::optional<Order> order_by_source(Platform p, std::string_view chat_id, std::string_view message_id) = 0;
   virtual void replace_lines(OrderId no, const std::vector<OrderLine>& lines, std::string_view notes, UnixTime now) = 0;
+  // The order belongs to another household (an address typo corrected by editing the message).
+  virtual void move_order(OrderId no, HouseholdId to, std::string_view actor, UnixTime now) = 0;
   virtual void set_status(OrderId no, OrderStatus to, std::string_view actor, std::string_view detail, UnixTime now) = 0;
   virtual std::vector<Order> open_orders_of(HouseholdId h) = 0;
   // The household's most recent order that was not cancelled (for 同昨天 / same as yesterday).

@@ -189,6 +189,12 @@ std::string no_previous_order(Lang l) {
   return "没有找到您家之前的订单，无法照上次下单。请直接写需要的东西。";
 }
 
+std::string item_not_in_order(Lang l, const Order& o) {
+  std::string no = "#" + std::to_string(o.no.value);
+  if (l == Lang::en) return "Order " + no + " does not have that item, so nothing was cancelled. It has:" + lines_block(o);
+  return "订单 " + no + " 里没有这样东西，所以没有取消。订单现在是：" + lines_block(o);
+}
+
 std::string receipt_thanks(Lang l, const std::vector<Order>& orders) {
   std::string nos;
   for (const auto& o : orders) nos += (nos.empty() ? "#" : ", #") + std::to_string(o.no.value);

@@ -38,6 +38,7 @@ std::string register_usage(Lang l);
 std::string open_orders(Lang l, std::string_view address, const std::vector<Order>& orders);
 std::string no_household(Lang l);
 std::string no_previous_order(Lang l);
+std::string item_not_in_order(Lang l, const Order& o);
 std::string receipt_thanks(Lang l, const std::vector<Order>& orders);
 std::string nothing_to_receive(Lang l);
 

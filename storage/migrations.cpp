@@ -158,6 +158,8 @@ int migrate(SQLite::Database& db) {
   for (const auto& m : migrations()) {
     if (m.version <= current) continue;
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    // Another process (a `migrate` beside a running server) may have applied it meanwhile.
+    if (schema_version(db) >= m.version) continue;
     db.exec(std::string(m.sql));
     SQLite::Statement ins(db, "INSERT INTO schema_version (version) VALUES (?)");
     ins.bind(1, m.version);

@@ -36,6 +36,7 @@ constexpr const char* outbox_failed =
 constexpr const char* due_outbox =
     "SELECT id, platform, chat_id, thread_id, text, reply_to, markup, order_no, attempts, due_at, created_at "
     "FROM outbox WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?";
+constexpr const char* health = "SELECT COUNT(*) FROM schema_version";
 constexpr const char* next_due = "SELECT MIN(due_at) FROM outbox WHERE state = 'pending'";
 constexpr const char* outbox_stats =
     "SELECT state, COUNT(*), MIN(created_at) FROM outbox GROUP BY state";
@@ -75,6 +76,9 @@ constexpr const char* open_orders_of =
     "SELECT id FROM orders WHERE household_id = ? AND status NOT IN ('delivered', 'cancelled') ORDER BY id";
 constexpr const char* order_for_bot_message =
     "SELECT order_no FROM outbox WHERE platform = ? AND chat_id = ? AND sent_message_id = ? AND order_no <> 0 LIMIT 1";
+constexpr const char* relink_member =
+    "UPDATE members SET household_id = ?, updated_at = ? WHERE platform = ? AND user_id = ?";
+constexpr const char* move_order = "UPDATE orders SET household_id = ?, updated_at = ? WHERE id = ?";
 constexpr const char* recent_orders =
     "SELECT o.id, o.household_id, h.address, o.status, o.platform, o.chat_id, o.source_message_id, o.sender_id, "
     "o.notes, o.urgent, o.created_at, o.updated_at FROM orders o JOIN households h ON h.id = o.household_id "
@@ -176,15 +180,42 @@ class SqliteStore::Tx final : public handlers::StoreTx {
   }
 
   void savepoint(const std::function<void()>& fn) override {
+    // The whole batch must fail (and no request be acknowledged) when the database itself failed:
+    // SQLite may then have rolled the transaction back on its own, and going on would commit
+    // later messages one by one outside it.
+    if (sqlite3_get_autocommit(db_.getHandle())) throw handlers::StoreError("no transaction is open");
     db_.exec("SAVEPOINT msg");
     try {
       fn();
+    } catch (const SQLite::Exception& e) {
+      rollback_savepoint();
+      if (is_storage_failure(e.getErrorCode())) throw handlers::StoreError(e.what());
+      throw;
     } catch (...) {
-      db_.exec("ROLLBACK TO msg");
-      db_.exec("RELEASE msg");
+      rollback_savepoint();
       throw;
     }
     db_.exec("RELEASE msg");
+  }
+
+  static bool is_storage_failure(int code) {
+    switch (code & 0xff) {
+      case SQLITE_BUSY: case SQLITE_LOCKED: case SQLITE_NOMEM: case SQLITE_READONLY: case SQLITE_IOERR:
+      case SQLITE_CORRUPT: case SQLITE_FULL: case SQLITE_CANTOPEN: case SQLITE_NOTADB:
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  void rollback_savepoint() {
+    try {
+      db_.exec("ROLLBACK TO msg");
+      db_.exec("RELEASE msg");
+    } catch (const SQLite::Exception& e) {
+      throw handlers::StoreError(std::string("cannot roll back a failed message: ") + e.what());
+    }
+    if (sqlite3_get_autocommit(db_.getHandle())) throw handlers::StoreError("the transaction was rolled back");
   }
 
   bool insert_inbound(const handlers::ChatMessage& m, UnixTime now) override {
@@ -283,6 +314,25 @@ class SqliteStore::Tx final : public handlers::StoreTx {
     if (!q.getColumn(1).isNull()) m.household = HouseholdId{q.getColumn(1).getInt64()};
     m.language = q.getColumn(2).getString();
     return m;
+  }
+
+  void relink_member(Platform p, std::string_view user_id, HouseholdId h, UnixTime now) override {
+    auto& s = stmt(sql::relink_member);
+    s.bind(1, h.value);
+    s.bind(2, static_cast<std::int64_t>(now));
+    s.bind(3, platform_text(p));
+    s.bind(4, std::string(user_id));
+    s.exec();
+  }
+
+  void move_order(OrderId no, HouseholdId to, std::string_view actor, UnixTime now) override {
+    auto& s = stmt(sql::move_order);
+    s.bind(1, to.value);
+    s.bind(2, static_cast<std::int64_t>(now));
+    s.bind(3, no.value);
+    s.exec();
+    auto status = current_status(no).value_or(OrderStatus::pending);
+    insert_event(no, actor, status, status, "moved to household " + std::to_string(to.value), now);
   }
 
   OrderId insert_order(const handlers::NewOrder& o, UnixTime now) override {
@@ -604,7 +654,7 @@ std::vector<handlers::Order> SqliteStore::recent_orders(std::size_t limit) {
 bool SqliteStore::healthy() {
   std::lock_guard lock(read_mutex_);
   try {
-    SQLite::Statement q(reader(), "SELECT 1");
+    SQLite::Statement q(reader(), sql::health);
     return q.executeStep();
   } catch (const SQLite::Exception&) {
     return false;

@@ -260,3 +260,71 @@ TEST_CASE("engine: a 接龙 chain growing over ten messages makes one order per 
     CHECK(c.order(r.orders_changed[0].value)->lines[0].qty == 4);
   }
 }
+
+TEST_CASE("engine: nobody changes another household's order by replying to it") {
+  Chat c;
+  auto r = c.say("1", "3栋2单元502 白菜2斤 鸡蛋一盒", {}, "-100", false, "700");
+  c.store.write([&](StoreTx& tx) { tx.outbox_sent(r.reply_ids[0], "9100", c.now); });
+  SUBCASE("a stranger replying 取消 to the confirmation") {
+    auto x = c.say("2", "取消", std::string("9100"));
+    CHECK(x.outcome == "cancel_refused");
+    CHECK(c.order(1)->status == OrderStatus::pending);
+  }
+  SUBCASE("another household replying to the order message itself") {
+    c.say("3", "/register 4-1-101");
+    auto x = c.say("3", "白菜改成5斤", std::string("700"));
+    CHECK(x.outcome == "modify_refused");
+    CHECK(c.order(1)->lines[0].qty == 2);
+  }
+  SUBCASE("the household itself may") {
+    CHECK(c.say("1", "取消", std::string("9100")).outcome == "cancelled");
+  }
+}
+
+TEST_CASE("engine: cancelling an item the order does not have cancels nothing") {
+  Chat c;
+  c.say("1", "3栋2单元502 白菜2斤 土豆3斤");
+  auto x = c.say("1", "取消鸡蛋");
+  CHECK(c.order(1)->status == OrderStatus::pending);
+  CHECK(c.order(1)->lines.size() == 2);
+  CHECK(x.orders_changed.empty());
+}
+
+TEST_CASE("engine: a stale copy of a 接龙 list does not undo a household's change") {
+  Chat c;
+  std::string v1 = "#接龙 明天蔬菜包\n1. 3-2-502 白菜2斤\n";
+  c.say("1", v1);
+  std::string v2 = "#接龙 明天蔬菜包\n1. 3-2-502 白菜4斤\n";
+  auto changed = c.say("1", v2);
+  REQUIRE(changed.orders_changed.size() == 1);
+  CHECK(c.order(1)->lines[0].qty == 4);
+  // Someone else copies the old list and adds their entry.
+  auto other = c.say("2", v1 + "2. 5-1101 鸡蛋一盒\n");
+  CHECK(other.orders_created.size() == 1);
+  CHECK(other.orders_changed.empty());
+  CHECK(c.order(1)->lines[0].qty == 4);
+}
+
+TEST_CASE("engine: a 接龙 entry without an address from a stranger is held and asked about") {
+  Chat c;
+  std::string list = "#接龙 明天蔬菜包\n1. 3-2-502 白菜2斤\n";
+  c.say("1", list);
+  auto r = c.say("9", list + "2. 土豆3斤\n");
+  CHECK(r.orders_created.empty());
+  CHECK(c.reply_text(r).find("门牌号") != std::string::npos);
+  auto answer = c.say("9", "5号楼1101");
+  REQUIRE(answer.orders_created.size() == 1);
+  CHECK(c.order(answer.orders_created[0].value)->address == "5-1101");
+}
+
+TEST_CASE("engine: editing the address moves the order and the link made from the typo") {
+  Chat c;
+  auto r = c.say("1", "3栋2单元503 白菜2斤", {}, "-100", false, "800");
+  REQUIRE(r.orders_created.size() == 1);
+  auto e = c.say("1", "3栋2单元502 白菜2斤", {}, "-100", true, "800");
+  CHECK(e.outcome == "modified");
+  CHECK(c.order(1)->address == "3-2-502");
+  auto next = c.say("1", "再要苹果5个");
+  REQUIRE(next.orders_created.size() == 1);
+  CHECK(c.order(next.orders_created[0].value)->address == "3-2-502");
+}
