@@ -147,7 +147,7 @@ std::vector<Step> scenario() {
   return s;
 }
 
-void print_state(std::ostream& out, handlers::Store& store) {
+void print_state(std::ostream& out, handlers::Store& store, std::size_t sent) {
   out << "\n=== Orders after the morning ===\n";
   for (const auto& [status, n] : store.orders_by_status()) out << "  " << status << ": " << n << "\n";
   auto orders = store.recent_orders(100);
@@ -159,7 +159,7 @@ void print_state(std::ostream& out, handlers::Store& store) {
     out << "\n";
   }
   auto st = store.outbox_stats();
-  out << "  replies: " << st.sent << " sent, " << st.pending << " pending, " << st.failed << " failed\n";
+  out << "  replies: " << sent << " sent, " << st.pending << " pending, " << st.failed << " failed\n";
 }
 
 }  // namespace
@@ -193,7 +193,7 @@ int run_demo(const DemoOptions& options, std::ostream& out) {
   }
   {
     storage::SqliteStore store({.path = database, .migrate = false});
-    print_state(out, store);
+    print_state(out, store, api.calls().size());
   }
   out << "\nVolunteers' commands (claim, bought, delivered, shopping lists) are not in this version yet.\n";
   out << (ok ? "\nDemo finished: every step happened as scripted.\n" : "\nDemo FAILED: see the lines marked !!\n");

@@ -83,6 +83,11 @@ int main(int argc, char** argv) {
     }
     auto cfg = load_config(config_file);
     if (!cfg) return 2;
+    const auto& lv = cfg->server.log_level;
+    bot::log::set_level(lv == "debug"  ? bot::log::Level::debug
+                        : lv == "warn" ? bot::log::Level::warn
+                        : lv == "error" ? bot::log::Level::error
+                                        : bot::log::Level::info);
     if (*demo) {
       demo_options.catalog = demo_catalog.empty() ? cfg->bot.catalog : std::filesystem::path(demo_catalog);
       return bot::run_demo(demo_options, std::cout);

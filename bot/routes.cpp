@@ -83,8 +83,10 @@ asio::awaitable<std::variant<handlers::HandleResult, HttpResponse>> store_messag
   const auto& engine = ctx.engine;
   // A named job, not a temporary in the co_await expression: GCC 12 destroys such temporaries
   // twice in coroutines.
-  Writer::Job job = [result, &engine, msg, now, in_response](handlers::StoreTx& tx) {
-    *result = engine.handle(tx, msg, now);
+  // Understanding the text is pure: done here on the I/O thread, not in the writer's transaction.
+  auto understood = std::make_shared<const handlers::Understood>(engine.understand(msg));
+  Writer::Job job = [result, &engine, msg, understood, now, in_response](handlers::StoreTx& tx) {
+    *result = engine.handle(tx, msg, *understood, now);
     if (fits_response(in_response, *result))
       for (auto id : result->reply_ids) tx.outbox_sent(id, "", now);
   };
@@ -217,7 +219,6 @@ std::string metrics_text(RouteContext& ctx) {
     o << "# HELP supplybot_outbox_depth Outbox rows by state.\n# TYPE supplybot_outbox_depth gauge\n"
       << "supplybot_outbox_depth{state=\"pending\"} " << st.pending << "\n"
       << "supplybot_outbox_depth{state=\"failed\"} " << st.failed << "\n"
-      << "supplybot_outbox_depth{state=\"sent\"} " << st.sent << "\n"
       << "# HELP supplybot_outbox_oldest_pending_seconds Age of the oldest unsent reply.\n"
          "# TYPE supplybot_outbox_oldest_pending_seconds gauge\n"
       << "supplybot_outbox_oldest_pending_seconds " << (st.pending ? now - st.oldest_pending_created : 0) << "\n";

@@ -91,6 +91,12 @@ const std::vector<Key>& keys() {
       {"server.body_limit", [](Config& c, const std::string& v) { return parse_uint(v, c.server.body_limit, 1024, 64ull << 20); }},
       {"server.read_timeout", [](Config& c, const std::string& v) { return parse_uint(v, c.server.read_timeout_s, 1, 3600); }},
       {"server.idle_timeout", [](Config& c, const std::string& v) { return parse_uint(v, c.server.idle_timeout_s, 1, 86400); }},
+      {"server.log_level", [](Config& c, const std::string& v) {
+         if (v != "debug" && v != "info" && v != "warn" && v != "error")
+           return "expected debug, info, warn or error, got '" + v + "'";
+         c.server.log_level = v;
+         return std::string();
+       }},
       {"storage.path", [](Config& c, const std::string& v) {
          if (v.empty()) return std::string("must not be empty");
          c.storage.path = v;

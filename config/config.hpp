@@ -19,6 +19,7 @@ struct ServerConfig {
   std::size_t body_limit{1024 * 1024};
   unsigned read_timeout_s{15};
   unsigned idle_timeout_s{60};
+  std::string log_level{"info"};  // debug, info, warn, error
 };
 
 struct StorageConfig {

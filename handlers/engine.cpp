@@ -477,7 +477,22 @@ Lang reply_language(const ChatMessage& m, Lang fallback) {
 
 Engine::Engine(const Parser& parser, EngineConfig config) : parser_(parser), config_(config) {}
 
+Understood Engine::understand(const ChatMessage& m) const {
+  Understood u;
+  if (m.callback_data) return u;
+  if (auto j = parse_jielong(parser_, m.text); j && !j->entries.empty()) {
+    u.jielong = std::move(j);
+    return u;
+  }
+  u.parsed = parser_.parse(m.text);
+  return u;
+}
+
 HandleResult Engine::handle(StoreTx& tx, const ChatMessage& m, UnixTime now) const {
+  return handle(tx, m, understand(m), now);
+}
+
+HandleResult Engine::handle(StoreTx& tx, const ChatMessage& m, const Understood& u, UnixTime now) const {
   HandleResult result;
   if (!tx.insert_inbound(m, now)) {
     result.duplicate = true;
@@ -490,11 +505,11 @@ HandleResult Engine::handle(StoreTx& tx, const ChatMessage& m, UnixTime now) con
     result.outcome = "button";
     return result;
   }
-  if (auto j = parse_jielong(parser_, m.text); j && !j->entries.empty()) {
-    handle_jielong(t, *j, config_.min_confidence);
+  if (u.jielong) {
+    handle_jielong(t, *u.jielong, config_.min_confidence);
     return result;
   }
-  Parsed p = parser_.parse(m.text);
+  Parsed p = u.parsed;
   if (p.intent != Intent::order && p.intent != Intent::command) {
     // "3栋2单元502" on its own: the answer to our question about a held order.
     if (auto held = tx.held_order(m.platform, m.sender_id); held) {

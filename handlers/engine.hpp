@@ -32,10 +32,21 @@ struct HandleResult {
   std::string outcome;  // short word for logs and tests: "order", "help", "chat", ...
 };
 
+// What a message says, worked out before the writer sees it (pure, any thread).
+struct Understood {
+  std::optional<Jielong> jielong;  // set when the message is a 接龙 list
+  Parsed parsed;                   // the message read on its own
+};
+
 class Engine {
  public:
   Engine(const Parser& parser, EngineConfig config);
 
+  // Pure and thread-safe: the server calls it on the I/O threads, so the writer's transaction
+  // does only what needs the database.
+  Understood understand(const ChatMessage& m) const;
+  HandleResult handle(StoreTx& tx, const ChatMessage& m, const Understood& u, UnixTime now) const;
+  // understand + handle, for tests and tools.
   HandleResult handle(StoreTx& tx, const ChatMessage& m, UnixTime now) const;
 
  private:

@@ -30,10 +30,10 @@ struct OutboxRow {
   UnixTime created_at{0};
 };
 
+// Sent rows are not counted here (that would scan them all); the outbox's own metrics count sends.
 struct OutboxStats {
   std::int64_t pending{0};
   std::int64_t failed{0};
-  std::int64_t sent{0};
   UnixTime oldest_pending_created{0};  // 0 when nothing is pending
 };
 

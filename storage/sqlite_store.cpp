@@ -38,8 +38,9 @@ constexpr const char* due_outbox =
     "FROM outbox WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?";
 constexpr const char* health = "SELECT COUNT(*) FROM schema_version";
 constexpr const char* next_due = "SELECT MIN(due_at) FROM outbox WHERE state = 'pending'";
-constexpr const char* outbox_stats =
-    "SELECT state, COUNT(*), MIN(created_at) FROM outbox GROUP BY state";
+// Both use partial indexes: sent rows (the vast majority) are never scanned.
+constexpr const char* outbox_pending_stats = "SELECT COUNT(*), MIN(created_at) FROM outbox WHERE state = 'pending'";
+constexpr const char* outbox_failed_count = "SELECT COUNT(*) FROM outbox WHERE state = 'failed'";
 constexpr const char* orders_by_status = "SELECT status, COUNT(*) FROM orders GROUP BY status";
 constexpr const char* select_household = "SELECT id FROM households WHERE address = ?";
 constexpr const char* insert_household = "INSERT INTO households (address, building, created_at) VALUES (?, ?, ?)";
@@ -601,19 +602,13 @@ handlers::OutboxStats SqliteStore::outbox_stats() {
   std::lock_guard lock(read_mutex_);
   handlers::OutboxStats st;
   try {
-    SQLite::Statement q(reader(), sql::outbox_stats);
-    while (q.executeStep()) {
-      auto state = q.getColumn(0).getString();
-      auto n = q.getColumn(1).getInt64();
-      if (state == "pending") {
-        st.pending = n;
-        st.oldest_pending_created = q.getColumn(2).getInt64();
-      } else if (state == "sent") {
-        st.sent = n;
-      } else if (state == "failed") {
-        st.failed = n;
-      }
+    SQLite::Statement pending(reader(), sql::outbox_pending_stats);
+    if (pending.executeStep()) {
+      st.pending = pending.getColumn(0).getInt64();
+      if (!pending.getColumn(1).isNull()) st.oldest_pending_created = pending.getColumn(1).getInt64();
     }
+    SQLite::Statement failed(reader(), sql::outbox_failed_count);
+    if (failed.executeStep()) st.failed = failed.getColumn(0).getInt64();
   } catch (const SQLite::Exception& e) {
     throw handlers::StoreError(e.what());
   }
