@@ -13,6 +13,10 @@ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DSUPPLYBOT_BUILD_TESTS=ON
 cmake --build "$build" -j "$jobs"
 # The reverse proxy of deploy/nginx/ for real: HTTPS on loopback in front of the server just built.
 SUPPLYBOT_BIN="$build/supplybot" bash deploy/nginx-test.sh
+# Crash safety: SIGKILL in the middle of a load, restart, every acknowledged update exactly once,
+# integrity_check ok, pending replies sent after the restart; and a full disk (docs/durability.md).
+timeout 150 bash tests/crash/kill9.sh --binary "$build/supplybot"
+timeout 60 python3 tests/crash/diskfull.py --binary "$build/supplybot"
 # The parser and the WeChat callback path under libFuzzer (clang, ASan, UBSan), bounded.
 bash deploy/fuzz.sh
 # Last, so its summary is the closing line of the run.
