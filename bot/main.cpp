@@ -9,6 +9,7 @@
 #include "bot/log.hpp"
 #include "bot/parse_command.hpp"
 #include "bot/service.hpp"
+#include "bot/telegram_cli.hpp"
 #include "config/config.hpp"
 #include "storage/sqlite_store.hpp"
 
@@ -62,6 +63,15 @@ int main(int argc, char** argv) {
   demo->add_option("--catalog", demo_catalog, "Catalog TOML (default: config/catalog.toml)");
   demo->add_option("-c,--config", config_file, "TOML config file (for the catalog path)");
 
+  auto* telegram = app.add_subcommand("telegram", "Connect the configured Telegram bot to this server, or check it.");
+  telegram->require_subcommand(1);
+  std::string webhook_url;
+  auto* tg_setup = telegram->add_subcommand("setup", "setWebhook with the secret token, and the command menu in zh/en.");
+  tg_setup->add_option("--url", webhook_url, "Public HTTPS URL of /telegram/webhook")->required();
+  tg_setup->add_option("-c,--config", config_file, "TOML config file");
+  auto* tg_status = telegram->add_subcommand("status", "What Telegram says: webhook, pending updates, last error, privacy mode.");
+  tg_status->add_option("-c,--config", config_file, "TOML config file");
+
   auto* backup = app.add_subcommand("backup", "Write a consistent copy of the database while the server runs.");
   std::string backup_file;
   backup->add_option("file", backup_file, "Destination file")->required();
@@ -92,6 +102,8 @@ int main(int argc, char** argv) {
       demo_options.catalog = demo_catalog.empty() ? cfg->bot.catalog : std::filesystem::path(demo_catalog);
       return bot::run_demo(demo_options, std::cout);
     }
+    if (*tg_setup) return bot::run_telegram_setup(*cfg, webhook_url, std::cout);
+    if (*tg_status) return bot::run_telegram_status(*cfg, std::cout);
     if (*migrate) {
       storage::SqliteStore store(storage::SqliteOptions{.path = cfg->storage.path, .synchronous = cfg->storage.synchronous});
       std::cout << "database " << cfg->storage.path.string() << " is at schema version " << store.schema_version() << "\n";
