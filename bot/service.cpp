@@ -67,7 +67,8 @@ struct Service::Impl {
         store(storage::SqliteOptions{.path = config.storage.path, .synchronous = config.storage.synchronous}),
         parser(make_parser(config)),
         engine(parser, handlers::EngineConfig{.default_language = config.bot.language == "en" ? handlers::Lang::en
-                                                                                               : handlers::Lang::zh}),
+                                                                                               : handlers::Lang::zh,
+                                              .coordinators = config.roles.coordinators}),
         pool(thread_count()),
         writer(store, config.storage.batch_max, [this] {
           if (outbox) outbox->wake();

@@ -349,7 +349,52 @@ void handle_received(Turn& t) {
   t.result.outcome = "received";
 }
 
-void handle_command(Turn& t, const Parsed& p, const Parser& parser, double min_confidence) {
+bool is_coordinator(const Turn& t, const EngineConfig& config) {
+  std::string key = std::string(to_string(t.m.platform)) + ":" + t.m.sender_id;
+  return std::find(config.coordinators.begin(), config.coordinators.end(), key) != config.coordinators.end();
+}
+
+int parse_days(const std::string& s, int fallback) {
+  try {
+    std::size_t used = 0;
+    int v = std::stoi(s, &used);
+    return used == s.size() && v >= 0 && v <= 365 ? v : -1;
+  } catch (const std::exception&) {
+    return s.empty() ? fallback : -1;
+  }
+}
+
+// Coordinators: /isolate 3-2-502 14 (0 days ends it) and /isolated [days without an order].
+void handle_isolation(Turn& t, const Parsed& p, const EngineConfig& config) {
+  if (!is_coordinator(t, config)) {
+    t.reply(texts::coordinators_only(t.lang));
+    t.result.outcome = "refused_not_coordinator";
+    return;
+  }
+  if (p.command == "isolated") {
+    int quiet = parse_days(p.args.empty() ? "" : p.args[0], 2);
+    if (quiet < 0) quiet = 2;
+    t.reply(texts::isolated_list(t.lang, t.tx.isolated_households(t.now), t.now, quiet));
+    t.result.outcome = "isolated_list";
+    return;
+  }
+  std::string joined;
+  for (const auto& a : p.args) joined += (joined.empty() ? "" : " ") + a;
+  auto found = find_household(normalize(joined));
+  int days = p.args.size() >= 2 ? parse_days(p.args.back(), 14) : 14;
+  if (!found || days < 0) {
+    t.reply(texts::isolate_usage(t.lang));
+    t.result.outcome = "isolate_usage";
+    return;
+  }
+  auto h = t.tx.upsert_household(found->canonical, building_of(found->canonical), t.now);
+  t.tx.set_isolation(h, t.now, t.now + static_cast<UnixTime>(days) * 86400);
+  t.reply(days == 0 ? texts::isolation_ended(t.lang, found->canonical) : texts::isolation_set(t.lang, found->canonical, days));
+  t.result.outcome = days == 0 ? "isolation_ended" : "isolated";
+}
+
+void handle_command(Turn& t, const Parsed& p, const Parser& parser, const EngineConfig& config) {
+  const double min_confidence = config.min_confidence;
   const auto& c = p.command;
   if (!p.known_command) {
     t.reply(texts::unknown_command(t.lang, "/" + c));
@@ -385,6 +430,8 @@ void handle_command(Turn& t, const Parsed& p, const Parser& parser, double min_c
     handle_cancel(t, p);
   } else if (c == "received") {
     handle_received(t);
+  } else if (c == "isolate" || c == "isolated") {
+    handle_isolation(t, p, config);
   } else {
     t.reply(texts::not_available_yet(t.lang, "/" + c));
     t.result.outcome = "not_available";
@@ -527,7 +574,7 @@ HandleResult Engine::handle(StoreTx& tx, const ChatMessage& m, const Understood&
     if (release_held_order(t, parser_, h, config_.min_confidence)) return result;
   }
   switch (p.intent) {
-    case Intent::command: handle_command(t, p, parser_, config_.min_confidence); break;
+    case Intent::command: handle_command(t, p, parser_, config_); break;
     case Intent::order: handle_order(t, p, *this, config_.min_confidence); break;
     case Intent::cancel: handle_cancel(t, p); break;
     case Intent::modify: handle_modify(t, p); break;

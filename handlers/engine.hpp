@@ -18,6 +18,8 @@ namespace supplybot::handlers {
 
 struct EngineConfig {
   Lang default_language{Lang::zh};
+  // Coordinators by "platform:user_id" (config roles.coordinators). Nobody gains a role by typing.
+  std::vector<std::string> coordinators;
   // Below it the bot asks instead of storing an order. The parser marks chat that merely mentions
   // goods ("我多买了一箱牛奶") below 0.8; about 4% of real orders fall there too and get asked.
   double min_confidence{0.8};

@@ -56,6 +56,13 @@ struct Member {
   std::string language;
 };
 
+struct IsolatedHousehold {
+  std::string address;
+  UnixTime from{0};
+  UnixTime until{0};
+  UnixTime last_order_at{0};  // 0: never ordered
+};
+
 struct JielongSeen {
   std::string text;
   std::optional<OrderId> order;
@@ -104,6 +111,11 @@ class StoreTx {
   virtual void move_order(OrderId no, HouseholdId to, std::string_view actor, UnixTime now) = 0;
   virtual void set_status(OrderId no, OrderStatus to, std::string_view actor, std::string_view detail, UnixTime now) = 0;
   virtual std::vector<Order> open_orders_of(HouseholdId h) = 0;
+  // Home isolation of a household (until <= now ends it).
+  virtual void set_isolation(HouseholdId h, UnixTime from, UnixTime until) = 0;
+  // Households isolated at `now`, by address, with when they last ordered.
+  virtual std::vector<IsolatedHousehold> isolated_households(UnixTime now) = 0;
+
   // The household's most recent order that was not cancelled (for 同昨天 / same as yesterday).
   virtual std::optional<Order> last_order_of(HouseholdId h) = 0;
 

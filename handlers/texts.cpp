@@ -195,6 +195,50 @@ std::string item_not_in_order(Lang l, const Order& o) {
   return "订单 " + no + " 里没有这样东西，所以没有取消。订单现在是：" + lines_block(o);
 }
 
+std::string coordinators_only(Lang l) {
+  if (l == Lang::en) return "Sorry, only the community's coordinators can use this command.";
+  return "抱歉，这个指令只有社区协调员可以使用。";
+}
+
+std::string isolate_usage(Lang l) {
+  if (l == Lang::en) return "Write the flat and the number of days, e.g. \"/isolate 3-2-502 14\" (0 days ends it).";
+  return "请写门牌号和天数，例如「隔离 3-2-502 14」（0 天表示解除）。";
+}
+
+std::string isolation_set(Lang l, std::string_view address, int days) {
+  if (l == Lang::en) return std::string(address) + " is marked as isolated for " + std::to_string(days) + " days.";
+  return std::string(address) + " 已登记居家隔离 " + std::to_string(days) + " 天。";
+}
+
+std::string isolation_ended(Lang l, std::string_view address) {
+  if (l == Lang::en) return "Isolation of " + std::string(address) + " has ended.";
+  return std::string(address) + " 的居家隔离已解除。";
+}
+
+std::string isolated_list(Lang l, const std::vector<IsolatedHousehold>& list, UnixTime now, int days_quiet) {
+  if (list.empty()) return l == Lang::en ? "No household is isolated at the moment." : "目前没有居家隔离的住户。";
+  std::string s = l == Lang::en ? "Isolated households (" + std::to_string(list.size()) + "):"
+                                : "居家隔离住户（" + std::to_string(list.size()) + " 户）：";
+  int quiet = 0;
+  for (const auto& h : list) {
+    auto days_left = (h.until - now + 86399) / 86400;
+    bool needs_call = h.last_order_at == 0 || now - h.last_order_at >= static_cast<UnixTime>(days_quiet) * 86400;
+    quiet += needs_call ? 1 : 0;
+    if (l == Lang::en) {
+      s += "\n• " + h.address + ", " + std::to_string(days_left) + " days left" +
+           (h.last_order_at == 0 ? ", never ordered" : "") + (needs_call ? "  ← call them" : "");
+    } else {
+      s += "\n• " + h.address + "，还剩 " + std::to_string(days_left) + " 天" +
+           (h.last_order_at == 0 ? "，从未下单" : "") + (needs_call ? "  ← 请电话联系" : "");
+    }
+  }
+  if (l == Lang::en)
+    s += "\n" + std::to_string(quiet) + " have not ordered for " + std::to_string(days_quiet) + " days or more.";
+  else
+    s += "\n其中 " + std::to_string(quiet) + " 户已 " + std::to_string(days_quiet) + " 天或更久没有下单。";
+  return s;
+}
+
 std::string receipt_thanks(Lang l, const std::vector<Order>& orders) {
   std::string nos;
   for (const auto& o : orders) nos += (nos.empty() ? "#" : ", #") + std::to_string(o.no.value);

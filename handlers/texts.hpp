@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "handlers/order.hpp"
+#include "handlers/store.hpp"
 
 namespace supplybot::handlers {
 
@@ -39,6 +40,12 @@ std::string open_orders(Lang l, std::string_view address, const std::vector<Orde
 std::string no_household(Lang l);
 std::string no_previous_order(Lang l);
 std::string item_not_in_order(Lang l, const Order& o);
+std::string coordinators_only(Lang l);
+std::string isolate_usage(Lang l);
+std::string isolation_set(Lang l, std::string_view address, int days);
+std::string isolation_ended(Lang l, std::string_view address);
+// days_quiet: households that have not ordered for that many days are marked for a call.
+std::string isolated_list(Lang l, const std::vector<IsolatedHousehold>& list, UnixTime now, int days_quiet);
 std::string receipt_thanks(Lang l, const std::vector<Order>& orders);
 std::string nothing_to_receive(Lang l);
 

@@ -77,6 +77,12 @@ constexpr const char* open_orders_of =
     "SELECT id FROM orders WHERE household_id = ? AND status NOT IN ('delivered', 'cancelled') ORDER BY id";
 constexpr const char* order_for_bot_message =
     "SELECT order_no FROM outbox WHERE platform = ? AND chat_id = ? AND sent_message_id = ? AND order_no <> 0 LIMIT 1";
+constexpr const char* set_isolation = "UPDATE households SET isolated_from = ?, isolated_until = ? WHERE id = ?";
+constexpr const char* isolated_households =
+    "SELECT h.address, h.isolated_from, h.isolated_until, "
+    "(SELECT MAX(o.created_at) FROM orders o WHERE o.household_id = h.id AND o.status <> 'cancelled') "
+    "FROM households h WHERE h.isolated_until > ? AND (h.isolated_from IS NULL OR h.isolated_from <= ?) "
+    "ORDER BY h.address";
 constexpr const char* relink_member =
     "UPDATE members SET household_id = ?, updated_at = ? WHERE platform = ? AND user_id = ?";
 constexpr const char* move_order = "UPDATE orders SET household_id = ?, updated_at = ? WHERE id = ?";
@@ -315,6 +321,29 @@ class SqliteStore::Tx final : public handlers::StoreTx {
     if (!q.getColumn(1).isNull()) m.household = HouseholdId{q.getColumn(1).getInt64()};
     m.language = q.getColumn(2).getString();
     return m;
+  }
+
+  void set_isolation(HouseholdId h, UnixTime from, UnixTime until) override {
+    auto& s = stmt(sql::set_isolation);
+    s.bind(1, static_cast<std::int64_t>(from));
+    s.bind(2, static_cast<std::int64_t>(until));
+    s.bind(3, h.value);
+    s.exec();
+  }
+
+  std::vector<handlers::IsolatedHousehold> isolated_households(UnixTime now) override {
+    auto& q = stmt(sql::isolated_households);
+    q.bind(1, static_cast<std::int64_t>(now));
+    q.bind(2, static_cast<std::int64_t>(now));
+    std::vector<handlers::IsolatedHousehold> out;
+    while (q.executeStep()) {
+      out.push_back(handlers::IsolatedHousehold{
+          .address = q.getColumn(0).getString(),
+          .from = q.getColumn(1).isNull() ? 0 : q.getColumn(1).getInt64(),
+          .until = q.getColumn(2).getInt64(),
+          .last_order_at = q.getColumn(3).isNull() ? 0 : q.getColumn(3).getInt64()});
+    }
+    return out;
   }
 
   void relink_member(Platform p, std::string_view user_id, HouseholdId h, UnixTime now) override {

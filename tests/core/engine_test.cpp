@@ -22,8 +22,9 @@ const Parser& parser() {
 }
 
 struct Chat {
+  explicit Chat(EngineConfig config = {}) : engine(parser(), std::move(config)) {}
   storage::SqliteStore store{{.path = ":memory:"}};
-  Engine engine{parser(), EngineConfig{}};
+  Engine engine;
   int next_update = 1;
   int next_message = 100;
   UnixTime now = 1'764'300'000;
@@ -327,4 +328,23 @@ TEST_CASE("engine: editing the address moves the order and the link made from th
   auto next = c.say("1", "再要苹果5个");
   REQUIRE(next.orders_created.size() == 1);
   CHECK(c.order(next.orders_created[0].value)->address == "3-2-502");
+}
+
+TEST_CASE("engine: coordinators mark households isolated and see who has not ordered") {
+  Chat c(EngineConfig{.coordinators = {"telegram:99"}});
+  auto refused = c.say("1", "/isolate 3-2-502 14");
+  CHECK(refused.outcome == "refused_not_coordinator");
+  CHECK(c.say("99", "/isolate 3-2-502 14").outcome == "isolated");
+  CHECK(c.say("99", "隔离 5号楼1101 7").outcome == "isolated");
+  CHECK(c.say("99", "/isolate nowhere").outcome == "isolate_usage");
+  c.say("1", "3栋2单元502 白菜2斤");
+  auto list = c.say("99", "隔离名单");
+  CHECK(list.outcome == "isolated_list");
+  auto text = c.reply_text(list);
+  CHECK(c.reply_text(c.say("99", "/isolated")).find("5-1101, 7 days left, never ordered  ← call them") != std::string::npos);
+  CHECK(text.find("3-2-502") != std::string::npos);
+  CHECK(text.find("5-1101，还剩 7 天，从未下单  ← 请电话联系") != std::string::npos);
+  CHECK(text.find("其中 1 户") != std::string::npos);
+  CHECK(c.say("99", "/isolate 5-1101 0").outcome == "isolation_ended");
+  CHECK(c.reply_text(c.say("99", "/isolated")).find("5-1101") == std::string::npos);
 }
