@@ -48,6 +48,8 @@ struct Outbox::Impl : std::enable_shared_from_this<Impl> {
   std::function<void()> on_stopped;
   bool running{false};
   std::mt19937_64 rng{std::random_device{}()};
+  // Chats whose earlier reply was pushed back in the current pass, and until when.
+  std::map<std::string, handlers::UnixTime> held_chats;
 
   Impl(asio::io_context& ioc, handlers::Store& s, Writer& w, OutboxOptions o, Metrics& m)
       : strand(ioc.get_executor()),
@@ -103,6 +105,20 @@ struct Outbox::Impl : std::enable_shared_from_this<Impl> {
       metrics.outbox_send("refused");
       co_return;
     }
+    // Keep the chat's order: an earlier reply waiting for a retry (in the database, or pushed
+    // back earlier in this pass) goes first.
+    handlers::UnixTime hold_until = 0;
+    if (auto it = held_chats.find(m.chat_id); it != held_chats.end()) hold_until = it->second;
+    try {
+      if (auto older = store.older_pending_due(m.platform, m.chat_id, row.id)) hold_until = std::max(hold_until, *older);
+    } catch (const std::exception&) {
+    }
+    if (hold_until > now_s) {
+      held_chats[m.chat_id] = hold_until;
+      updates.push_back([id = row.id, hold_until](handlers::StoreTx& tx) { tx.outbox_retry(id, hold_until, "", false); });
+      metrics.outbox_send("deferred");
+      co_return;
+    }
     for (;;) {
       auto wait = limiter.acquire(m.chat_id, is_group_chat(m.chat_id), mono_ms());
       if (wait == 0) break;
@@ -111,6 +127,7 @@ struct Outbox::Impl : std::enable_shared_from_this<Impl> {
         int k = deferred_per_chat[m.chat_id]++;
         auto spacing = is_group_chat(m.chat_id) ? 60 / std::max(1u, options.telegram.per_chat_per_minute) : 1u;
         auto due = now_s + (wait + 999) / 1000 + static_cast<handlers::UnixTime>(k) * spacing;
+        held_chats[m.chat_id] = std::max(held_chats[m.chat_id], due);
         updates.push_back([id = row.id, due](handlers::StoreTx& tx) { tx.outbox_retry(id, due, "", false); });
         metrics.outbox_send("deferred");
         co_return;
@@ -134,6 +151,7 @@ struct Outbox::Impl : std::enable_shared_from_this<Impl> {
       case telegram::SendOutcome::rate_limited: {
         limiter.pause_chat(m.chat_id, mono_ms() + r.retry_after_s * 1000);
         auto due = now_s + r.retry_after_s;
+        held_chats[m.chat_id] = std::max(held_chats[m.chat_id], due);
         updates.push_back([id = row.id, due, reason = r.reason](handlers::StoreTx& tx) { tx.outbox_retry(id, due, reason, false); });
         log::warn("outbox", {{"event", "rate_limited"}, {"outbox_id", std::to_string(row.id)}, {"retry_after", std::to_string(r.retry_after_s)}});
         metrics.outbox_send("rate_limited");
@@ -150,6 +168,7 @@ struct Outbox::Impl : std::enable_shared_from_this<Impl> {
           std::uniform_real_distribution<double> jitter(0.0, 1.0);
           auto delay_ms = options.retry.backoff(attempts, jitter(rng));
           auto due = now_s + std::max<handlers::UnixTime>(1, (delay_ms + 999) / 1000);
+          held_chats[m.chat_id] = std::max(held_chats[m.chat_id], due);
           updates.push_back([id = row.id, due, reason = r.reason](handlers::StoreTx& tx) { tx.outbox_retry(id, due, reason, true); });
           log::warn("outbox", {{"event", "send_retry"}, {"outbox_id", std::to_string(row.id)}, {"attempt", std::to_string(attempts)}, {"reason", r.reason}});
           metrics.outbox_send("retry");
@@ -192,6 +211,7 @@ struct Outbox::Impl : std::enable_shared_from_this<Impl> {
       }
       std::vector<Writer::Job> updates;
       std::map<std::string, int> deferred;
+      held_chats.clear();
       for (const auto& row : rows) {
         if (stopping) break;
         co_await send_one(row, updates, deferred);

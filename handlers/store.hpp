@@ -146,6 +146,9 @@ class Store {
   // Reads, any thread.
   virtual std::vector<OutboxRow> due_outbox(UnixTime now, std::size_t limit) = 0;
   virtual std::optional<UnixTime> next_outbox_due() = 0;
+  // The latest due time of pending rows older than `id` in the same chat: a reply must not
+  // overtake an earlier one that is waiting for a retry.
+  virtual std::optional<UnixTime> older_pending_due(Platform p, std::string_view chat_id, std::int64_t id) = 0;
   virtual OutboxStats outbox_stats() = 0;
   virtual std::vector<std::pair<std::string, std::int64_t>> orders_by_status() = 0;
   // The newest orders with their items, newest first.

@@ -133,6 +133,11 @@ constexpr std::string_view k_outbox_failed_index = R"sql(
 CREATE INDEX outbox_failed ON outbox (id) WHERE state = 'failed';
 )sql";
 
+// Keeps each chat's replies in order (SqliteStore::older_pending_due).
+constexpr std::string_view k_outbox_chat_index = R"sql(
+CREATE INDEX outbox_pending_chat ON outbox (platform, chat_id, id) WHERE state = 'pending';
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -141,6 +146,7 @@ const std::vector<Migration>& migrations() {
       {2, "households, members, orders", k_households_orders},
       {3, "接龙 chains and orders held for an address", k_jielong_held},
       {4, "index of failed outbox rows", k_outbox_failed_index},
+      {5, "index of pending outbox rows by chat", k_outbox_chat_index},
   };
   return all;
 }

@@ -37,6 +37,8 @@ constexpr const char* due_outbox =
     "SELECT id, platform, chat_id, thread_id, text, reply_to, markup, order_no, attempts, due_at, created_at "
     "FROM outbox WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?";
 constexpr const char* health = "SELECT COUNT(*) FROM schema_version";
+constexpr const char* older_pending_due =
+    "SELECT MAX(due_at) FROM outbox WHERE state = 'pending' AND platform = ? AND chat_id = ? AND id < ?";
 constexpr const char* next_due = "SELECT MIN(due_at) FROM outbox WHERE state = 'pending'";
 // Both use partial indexes: sent rows (the vast majority) are never scanned.
 constexpr const char* outbox_pending_stats = "SELECT COUNT(*), MIN(created_at) FROM outbox WHERE state = 'pending'";
@@ -620,6 +622,20 @@ std::optional<UnixTime> SqliteStore::next_outbox_due() {
   std::lock_guard lock(read_mutex_);
   try {
     SQLite::Statement q(reader(), sql::next_due);
+    if (q.executeStep() && !q.getColumn(0).isNull()) return q.getColumn(0).getInt64();
+    return std::nullopt;
+  } catch (const SQLite::Exception& e) {
+    throw handlers::StoreError(e.what());
+  }
+}
+
+std::optional<UnixTime> SqliteStore::older_pending_due(Platform p, std::string_view chat_id, std::int64_t id) {
+  std::lock_guard lock(read_mutex_);
+  try {
+    SQLite::Statement q(reader(), sql::older_pending_due);
+    q.bind(1, platform_text(p));
+    q.bind(2, std::string(chat_id));
+    q.bind(3, id);
     if (q.executeStep() && !q.getColumn(0).isNull()) return q.getColumn(0).getInt64();
     return std::nullopt;
   } catch (const SQLite::Exception& e) {

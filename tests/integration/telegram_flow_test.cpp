@@ -296,3 +296,19 @@ TEST_CASE("outbox: https Bot API with a verified certificate; an untrusted one i
     CHECK(count(dir.path() / "bot.db", "SELECT COUNT(*) FROM outbox WHERE state = 'pending' AND last_error LIKE '%certificate%'") == 1);
   }
 }
+
+TEST_CASE("outbox: a reply waiting for a retry is not overtaken by a later one in the same chat") {
+  TempDir dir;
+  FakeBotApi api;
+  api.script({ScriptedAnswer{502, "bad gateway", ""}});
+  bot::Service service(test_config(dir, api.api_root()));
+  service.start();
+  CHECK(http_request(service.port(), "POST", "/telegram/webhook", update(1, "/help", 1), k_headers).status == 200);
+  REQUIRE(api.wait_for_calls(1, std::chrono::seconds(10)));
+  CHECK(http_request(service.port(), "POST", "/telegram/webhook", update(2, "/start", 2), k_headers).status == 200);
+  REQUIRE(api.wait_for_calls(3, std::chrono::seconds(15)));
+  auto calls = api.calls();
+  CHECK(calls[1].body == calls[0].body);                          // the retry of the first reply
+  CHECK(text_of(calls[2]).find("您好") != std::string::npos);     // then the /start answer
+  service.stop();
+}
