@@ -211,6 +211,20 @@ void handle_modify(Turn& t, const Parsed& p) {
   t.result.outcome = "modified";
 }
 
+// Keeps order text until the sender tells us their address (appended to what is already held).
+// True when nothing was held before, i.e. the bot should ask for the address now (only once).
+bool hold_for_address(Turn& t, const std::string& text) {
+  auto held = t.tx.held_order(t.m.platform, t.m.sender_id);
+  t.tx.put_held_order(HeldOrder{.platform = t.m.platform,
+                                .user_id = t.m.sender_id,
+                                .chat_id = t.m.chat_id,
+                                .thread_id = t.m.thread_id,
+                                .message_id = t.m.message_id,
+                                .text = held ? held->text + "\n" + text : text},
+                      t.now);
+  return !held;
+}
+
 // Stores a new order of the message and confirms it in full.
 OrderId create_order(Turn& t, HouseholdId household, std::vector<OrderLine> lines, std::string notes, bool urgent) {
   NewOrder no{.household = household,
@@ -300,16 +314,7 @@ void handle_order(Turn& t, const Parsed& p, const Engine&, double min_confidence
   std::string address;
   auto household = household_for(t, p, address);
   if (!household) {
-    // Held until the sender tells us the address; we ask only once.
-    auto held = t.tx.held_order(t.m.platform, t.m.sender_id);
-    t.tx.put_held_order(HeldOrder{.platform = t.m.platform,
-                                  .user_id = t.m.sender_id,
-                                  .chat_id = t.m.chat_id,
-                                  .thread_id = t.m.thread_id,
-                                  .message_id = t.m.message_id,
-                                  .text = held ? held->text + "\n" + t.m.text : t.m.text},
-                        t.now);
-    if (!held) t.reply(texts::ask_address(t.lang));
+    if (hold_for_address(t, t.m.text)) t.reply(texts::ask_address(t.lang));
     t.result.outcome = "held";
     return;
   }
@@ -480,12 +485,7 @@ void handle_jielong(Turn& t, const Jielong& j, double min_confidence) {
         }
       } else if (!household && i + 1 == j.entries.size()) {
         // The sender's own new entry, but we do not know their flat yet: hold it and ask once.
-        auto held = t.tx.held_order(t.m.platform, t.m.sender_id);
-        t.tx.put_held_order(HeldOrder{.platform = t.m.platform, .user_id = t.m.sender_id, .chat_id = t.m.chat_id,
-                                      .thread_id = t.m.thread_id, .message_id = t.m.message_id,
-                                      .text = held ? held->text + "\n" + e.text : e.text},
-                            t.now);
-        if (!held) replies += (replies.empty() ? "" : "\n\n") + texts::ask_address(t.lang);
+        if (hold_for_address(t, e.text)) replies += (replies.empty() ? "" : "\n\n") + texts::ask_address(t.lang);
         continue;  // not recorded as seen: it is not an order yet
       } else if (household) {
         NewOrder no{.household = *household, .platform = t.m.platform, .chat_id = t.m.chat_id,
