@@ -10,6 +10,7 @@
 
 #include "bot/http_client.hpp"
 #include "bot/log.hpp"
+#include "bot/writer_await.hpp"
 #include "bot/telegram/bot_api.hpp"
 
 namespace supplybot::bot {
@@ -61,20 +62,6 @@ struct Outbox::Impl : std::enable_shared_from_this<Impl> {
         client(strand, options.telegram.ca_file),
         limiter(options.telegram.global_rate, options.telegram.per_chat_per_minute),
         api(parse_url(options.telegram.api_root)) {}
-
-  // Runs job on the writer and waits for its commit. False when the write failed.
-  asio::awaitable<bool> write(Writer::Job job) {
-    auto ok = co_await asio::async_initiate<decltype(asio::use_awaitable), void(bool)>(
-        [this, &job](auto handler) {
-          auto h = std::make_shared<decltype(handler)>(std::move(handler));
-          bool accepted = writer.submit(std::move(job), [h, ex = strand](std::exception_ptr e) {
-            asio::post(ex, [h, ok = !e]() mutable { (*h)(ok); });
-          });
-          if (!accepted) asio::post(strand, [h]() mutable { (*h)(false); });
-        },
-        asio::use_awaitable);
-    co_return ok;
-  }
 
   asio::awaitable<void> sleep(std::chrono::milliseconds d) {
     if (woken.exchange(false)) co_return;
@@ -230,7 +217,7 @@ struct Outbox::Impl : std::enable_shared_from_this<Impl> {
       Writer::Job job = [jobs = updates](handlers::StoreTx& tx) {
         for (const auto& j : jobs) j(tx);
       };
-      bool ok = co_await write(std::move(job));
+      bool ok = !(co_await run_on_writer(writer, std::move(job)));
       if (ok) {
         updates.clear();
         co_return;

@@ -11,6 +11,7 @@
 
 #include "bot/bridge/bridge_message.hpp"
 #include "bot/log.hpp"
+#include "bot/writer_await.hpp"
 #include "bot/telegram/update_decoder.hpp"
 #include "bot/wechat/callback.hpp"
 
@@ -22,30 +23,6 @@ namespace {
 
 handlers::UnixTime unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-// Wrapped so Asio does not take the exception_ptr for an error of the wait itself.
-struct JobOutcome {
-  std::exception_ptr error;
-};
-
-// Runs job on the writer and resumes on this coroutine's executor after COMMIT.
-asio::awaitable<std::exception_ptr> run_on_writer(Writer& writer, Writer::Job job) {
-  auto ex = co_await asio::this_coro::executor;
-  JobOutcome outcome = co_await asio::async_initiate<decltype(asio::use_awaitable), void(JobOutcome)>(
-      [&writer, &job, ex](auto handler) {
-        auto h = std::make_shared<decltype(handler)>(std::move(handler));
-        bool accepted = writer.submit(std::move(job), [h, ex](std::exception_ptr e) {
-          asio::post(ex, [h, e]() mutable { (*h)(JobOutcome{e}); });
-        });
-        if (!accepted) {
-          asio::post(ex, [h]() mutable {
-            (*h)(JobOutcome{std::make_exception_ptr(std::runtime_error("shutting down"))});
-          });
-        }
-      },
-      asio::use_awaitable);
-  co_return outcome.error;
 }
 
 bool is_json(std::string_view content_type) {

@@ -225,8 +225,10 @@ bool hold_for_address(Turn& t, const std::string& text) {
   return !held;
 }
 
-// Stores a new order of the message and confirms it in full.
-OrderId create_order(Turn& t, HouseholdId household, std::vector<OrderLine> lines, std::string notes, bool urgent) {
+// Stores a new order of the message. The Order is built from what was written, not read back:
+// this runs inside the writer's transaction for every order.
+Order store_order(Turn& t, HouseholdId household, std::string address, std::vector<OrderLine> lines,
+                  std::string notes, bool urgent) {
   NewOrder no{.household = household,
               .platform = t.m.platform,
               .chat_id = t.m.chat_id,
@@ -236,11 +238,28 @@ OrderId create_order(Turn& t, HouseholdId household, std::vector<OrderLine> line
               .urgent = urgent,
               .lines = std::move(lines)};
   auto id = t.tx.insert_order(no, t.now);
-  auto order = t.tx.order(id);
-  t.reply(texts::order_confirmed(t.lang, *order), id.value);
   t.result.orders_created.push_back(id);
+  return Order{.no = id,
+               .household = household,
+               .address = std::move(address),
+               .status = OrderStatus::pending,
+               .platform = no.platform,
+               .chat_id = std::move(no.chat_id),
+               .source_message_id = std::move(no.source_message_id),
+               .sender_id = std::move(no.sender_id),
+               .notes = std::move(no.notes),
+               .urgent = no.urgent,
+               .lines = std::move(no.lines),
+               .created_at = t.now,
+               .updated_at = t.now};
+}
+
+// Stores a new order of the message and confirms it in full.
+void create_order(Turn& t, HouseholdId household, std::string address, std::vector<OrderLine> lines,
+                  std::string notes, bool urgent) {
+  auto order = store_order(t, household, std::move(address), std::move(lines), std::move(notes), urgent);
+  t.reply(texts::order_confirmed(t.lang, order), order.no.value);
   t.result.outcome = "order";
-  return id;
 }
 
 // 同昨天 / same as yesterday: the household's last order again, confirmed back in full.
@@ -256,17 +275,18 @@ void handle_repeat(Turn& t, const Parsed& p) {
   }
   auto lines = last->lines;
   for (auto& l : lines) l.missing = false;
-  create_order(t, *household, std::move(lines), last->notes, last->urgent);
+  create_order(t, *household, address, std::move(lines), last->notes, last->urgent);
 }
 
 // The sender named their address: an order held for it becomes real.
-bool release_held_order(Turn& t, const Parser& parser, HouseholdId household, double min_confidence) {
+bool release_held_order(Turn& t, const Parser& parser, HouseholdId household, const std::string& address,
+                        double min_confidence) {
   auto held = t.tx.held_order(t.m.platform, t.m.sender_id);
   if (!held) return false;
   t.tx.drop_held_order(t.m.platform, t.m.sender_id);
   auto p = parser.parse(held->text);
   if (p.items.empty() || p.confidence < min_confidence) return false;
-  create_order(t, household, to_lines(p.items), join_notes(p), p.urgent);
+  create_order(t, household, address, to_lines(p.items), join_notes(p), p.urgent);
   return true;
 }
 
@@ -318,7 +338,7 @@ void handle_order(Turn& t, const Parsed& p, const Engine&, double min_confidence
     t.result.outcome = "held";
     return;
   }
-  create_order(t, *household, to_lines(p.items), join_notes(p), p.urgent);
+  create_order(t, *household, address, to_lines(p.items), join_notes(p), p.urgent);
 }
 
 void handle_my_orders(Turn& t) {
@@ -430,7 +450,7 @@ void handle_command(Turn& t, const Parsed& p, const Parser& parser, const Engine
                        t.now);
     t.reply(texts::registered(t.lang, address));
     t.result.outcome = "registered";
-    release_held_order(t, parser, h, min_confidence);
+    release_held_order(t, parser, h, address, min_confidence);
   } else if (c == "cancel") {
     handle_cancel(t, p);
   } else if (c == "received") {
@@ -467,7 +487,10 @@ void handle_jielong(Turn& t, const Jielong& j, double min_confidence) {
       } else if (i + 1 == j.entries.size()) {
         // The newest entry without an address is the sender's own.
         auto member = t.tx.member(t.m.platform, t.m.sender_id);
-        if (member && member->household) household = member->household;
+        if (member && member->household) {
+          household = member->household;
+          address = t.tx.household_address(*household).value_or("");
+        }
       }
       if (seen && seen->order) {
         auto o = t.tx.order(*seen->order);
@@ -488,13 +511,9 @@ void handle_jielong(Turn& t, const Jielong& j, double min_confidence) {
         if (hold_for_address(t, e.text)) replies += (replies.empty() ? "" : "\n\n") + texts::ask_address(t.lang);
         continue;  // not recorded as seen: it is not an order yet
       } else if (household) {
-        NewOrder no{.household = *household, .platform = t.m.platform, .chat_id = t.m.chat_id,
-                    .source_message_id = t.m.message_id, .sender_id = t.m.sender_id,
-                    .notes = e.parsed.notes.value_or(""), .urgent = e.parsed.urgent, .lines = to_lines(items)};
-        made = t.tx.insert_order(no, t.now);
-        auto order = t.tx.order(*made);
-        replies += (replies.empty() ? "" : "\n\n") + texts::order_confirmed(t.lang, *order);
-        t.result.orders_created.push_back(*made);
+        auto order = store_order(t, *household, address, to_lines(items), e.parsed.notes.value_or(""), e.parsed.urgent);
+        made = order.no;
+        replies += (replies.empty() ? "" : "\n\n") + texts::order_confirmed(t.lang, order);
         last_order = made->value;
       }
     }
@@ -557,21 +576,19 @@ HandleResult Engine::handle(StoreTx& tx, const ChatMessage& m, const Understood&
     return result;
   }
   Parsed p = u.parsed;
-  if (p.intent != Intent::order && p.intent != Intent::command) {
-    // "3栋2单元502" on its own: the answer to our question about a held order.
-    if (auto held = tx.held_order(m.platform, m.sender_id); held) {
+  // "3栋2单元502" on its own: the answer to our question about a held order.
+  if (p.intent != Intent::order && p.intent != Intent::command && tx.held_order(m.platform, m.sender_id)) {
+    if (!p.household)
       if (auto found = find_household(normalize(m.text))) p.household = found->canonical;
+    if (p.household) {
+      auto h = t.tx.upsert_household(*p.household, building_of(*p.household), now);
+      auto member = t.tx.member(m.platform, m.sender_id);
+      if (!member || !member->household)
+        t.tx.upsert_member(Member{.platform = m.platform, .user_id = m.sender_id, .display_name = m.sender_name,
+                                  .household = h, .language = ""},
+                           now);
+      if (release_held_order(t, parser_, h, *p.household, config_.min_confidence)) return result;
     }
-  }
-  if (p.intent != Intent::order && p.intent != Intent::command && p.household &&
-      tx.held_order(m.platform, m.sender_id)) {
-    auto h = t.tx.upsert_household(*p.household, building_of(*p.household), now);
-    auto member = t.tx.member(m.platform, m.sender_id);
-    if (!member || !member->household)
-      t.tx.upsert_member(Member{.platform = m.platform, .user_id = m.sender_id, .display_name = m.sender_name,
-                                .household = h, .language = ""},
-                         now);
-    if (release_held_order(t, parser_, h, config_.min_confidence)) return result;
   }
   switch (p.intent) {
     case Intent::command: handle_command(t, p, parser_, config_); break;

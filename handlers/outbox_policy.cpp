@@ -29,7 +29,6 @@ void RateLimiter::prune(Millis now) {
 
 Millis RateLimiter::acquire(std::string_view chat_id, bool group, Millis now) {
   prune(now);
-  if (global_pause_until_ > now) return global_pause_until_ - now;
   // Refill the global bucket (burst = one second's worth).
   if (last_refill_ == 0) last_refill_ = now;
   tokens_ = std::min(global_per_second_, tokens_ + static_cast<double>(now - last_refill_) * global_per_second_ / 1000.0);
@@ -53,7 +52,6 @@ void RateLimiter::pause_chat(std::string_view chat_id, Millis until) {
   st.paused_until = std::max(st.paused_until, until);
 }
 
-void RateLimiter::pause_all(Millis until) { global_pause_until_ = std::max(global_pause_until_, until); }
 
 namespace {
 

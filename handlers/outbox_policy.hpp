@@ -35,7 +35,6 @@ class RateLimiter {
   Millis acquire(std::string_view chat_id, bool group, Millis now);
   // A 429 from the platform: nothing goes to that chat until now + retry_after.
   void pause_chat(std::string_view chat_id, Millis until);
-  void pause_all(Millis until);
 
  private:
   void prune(Millis now);
@@ -44,7 +43,6 @@ class RateLimiter {
   unsigned per_chat_per_minute_;
   double tokens_;
   Millis last_refill_{0};
-  Millis global_pause_until_{0};
   struct ChatState {
     std::deque<Millis> sent;  // send times within the last minute
     Millis paused_until{0};
