@@ -52,6 +52,11 @@ struct OutgoingMessage {
   // The order this message is about (0: none). Once sent, the platform's id for the bot's message
   // is stored with it, so a resident replying "取消" to a confirmation finds the order.
   std::int64_t order_no{0};
+  // Set: this row answers a button press (Telegram answerCallbackQuery with `text` as the short
+  // notice), it is not a chat message. chat_id still names the chat, for per-chat ordering.
+  std::optional<std::string> callback_id;
+  // Non-empty: the row is a file (Telegram sendDocument) named so, whose contents are `text`.
+  std::string document_name;
 };
 
 }  // namespace supplybot::handlers

@@ -138,6 +138,56 @@ constexpr std::string_view k_outbox_chat_index = R"sql(
 CREATE INDEX outbox_pending_chat ON outbox (platform, chat_id, id) WHERE state = 'pending';
 )sql";
 
+// Issue 5: the logistics team. Volunteers and their shifts, who holds each order, ordering
+// rounds per chat, and what a member needs to be found (@username) and written to privately.
+// Outbox rows may also answer a button press (callback_id) or carry a file (document_name; the
+// text column then holds the file's contents).
+constexpr std::string_view k_logistics = R"sql(
+CREATE TABLE volunteers (
+  id               INTEGER PRIMARY KEY,
+  platform         TEXT    NOT NULL,
+  user_id          TEXT    NOT NULL,
+  display_name     TEXT    NOT NULL DEFAULT '',
+  zones            TEXT    NOT NULL DEFAULT '',
+  capacity         INTEGER NOT NULL DEFAULT 10 CHECK (capacity >= 0),
+  on_shift         INTEGER NOT NULL DEFAULT 0,
+  active           INTEGER NOT NULL DEFAULT 1,
+  last_assigned_at INTEGER NOT NULL DEFAULT 0,
+  added_by         TEXT    NOT NULL DEFAULT '',
+  created_at       INTEGER NOT NULL,
+  updated_at       INTEGER NOT NULL,
+  UNIQUE (platform, user_id)
+);
+CREATE TABLE rounds (
+  id         INTEGER PRIMARY KEY,
+  platform   TEXT    NOT NULL,
+  chat_id    TEXT    NOT NULL,
+  thread_id  INTEGER,
+  language   TEXT    NOT NULL DEFAULT 'zh',
+  opened_by  TEXT    NOT NULL,
+  opened_at  INTEGER NOT NULL,
+  closes_at  INTEGER NOT NULL,
+  closed_at  INTEGER
+);
+CREATE UNIQUE INDEX rounds_open_chat ON rounds (platform, chat_id) WHERE closed_at IS NULL;
+CREATE INDEX rounds_due ON rounds (closes_at) WHERE closed_at IS NULL;
+ALTER TABLE members ADD COLUMN username TEXT NOT NULL DEFAULT '';
+ALTER TABLE members ADD COLUMN private_chat_id TEXT;
+CREATE INDEX members_username ON members (platform, username) WHERE username <> '';
+ALTER TABLE orders ADD COLUMN volunteer_id INTEGER REFERENCES volunteers (id);
+ALTER TABLE orders ADD COLUMN round_id INTEGER REFERENCES rounds (id);
+ALTER TABLE orders ADD COLUMN assigned_at INTEGER;
+ALTER TABLE orders ADD COLUMN purchased_at INTEGER;
+ALTER TABLE orders ADD COLUMN delivered_at INTEGER;
+ALTER TABLE orders ADD COLUMN received_at INTEGER;
+ALTER TABLE orders ADD COLUMN escalated_at INTEGER;
+CREATE INDEX orders_volunteer ON orders (volunteer_id, status) WHERE volunteer_id IS NOT NULL;
+CREATE INDEX orders_round ON orders (round_id) WHERE round_id IS NOT NULL;
+CREATE INDEX orders_awaiting_receipt ON orders (delivered_at) WHERE status = 'delivered' AND received_at IS NULL;
+ALTER TABLE outbox ADD COLUMN callback_id TEXT;
+ALTER TABLE outbox ADD COLUMN document_name TEXT NOT NULL DEFAULT '';
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -147,6 +197,7 @@ const std::vector<Migration>& migrations() {
       {3, "接龙 chains and orders held for an address", k_jielong_held},
       {4, "index of failed outbox rows", k_outbox_failed_index},
       {5, "index of pending outbox rows by chat", k_outbox_chat_index},
+      {6, "volunteers, rounds, order assignment, button answers and files", k_logistics},
   };
   return all;
 }

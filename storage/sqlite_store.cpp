@@ -24,8 +24,8 @@ constexpr const char* insert_inbound =
     "INSERT INTO inbound (platform, update_key, chat_id, sender_id, message_id, text, edited, sent_at, received_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, update_key) DO NOTHING";
 constexpr const char* insert_outbox =
-    "INSERT INTO outbox (platform, chat_id, thread_id, text, reply_to, markup, order_no, due_at, created_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO outbox (platform, chat_id, thread_id, text, reply_to, markup, order_no, due_at, created_at, "
+    "callback_id, document_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* outbox_sent =
     "UPDATE outbox SET state = 'sent', attempts = attempts + 1, sent_at = ?, sent_message_id = ?, last_error = NULL "
     "WHERE id = ?";
@@ -34,8 +34,8 @@ constexpr const char* outbox_retry =
 constexpr const char* outbox_failed =
     "UPDATE outbox SET state = 'failed', attempts = attempts + 1, sent_at = ?, last_error = ? WHERE id = ?";
 constexpr const char* due_outbox =
-    "SELECT id, platform, chat_id, thread_id, text, reply_to, markup, order_no, attempts, due_at, created_at "
-    "FROM outbox WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?";
+    "SELECT id, platform, chat_id, thread_id, text, reply_to, markup, order_no, attempts, due_at, created_at, "
+    "callback_id, document_name FROM outbox WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?";
 constexpr const char* health = "SELECT COUNT(*) FROM schema_version";
 constexpr const char* older_pending_due =
     "SELECT MAX(due_at) FROM outbox WHERE state = 'pending' AND platform = ? AND chat_id = ? AND id < ?";
@@ -138,6 +138,8 @@ handlers::OutboxRow read_outbox_row(SQLite::Statement& q) {
   r.attempts = q.getColumn(8).getInt();
   r.due_at = q.getColumn(9).getInt64();
   r.created_at = q.getColumn(10).getInt64();
+  if (!q.getColumn(11).isNull()) r.message.callback_id = q.getColumn(11).getString();
+  r.message.document_name = q.getColumn(12).getString();
   return r;
 }
 
@@ -252,6 +254,8 @@ class SqliteStore::Tx final : public handlers::StoreTx {
     s.bind(7, m.order_no);
     s.bind(8, static_cast<std::int64_t>(due));
     s.bind(9, static_cast<std::int64_t>(now));
+    bind_opt_text(s, 10, m.callback_id);
+    s.bind(11, m.document_name);
     s.exec();
     return db_.getLastInsertRowid();
   }
