@@ -161,6 +161,26 @@ const std::vector<Key>& keys() {
          c.bot.catalog = v;
          return std::string();
        }},
+      {"bot.utc_offset", [](Config& c, const std::string& v) {
+         // "+08:00", "-05:30", "+8", "0"
+         std::string t = v;
+         int sign = 1;
+         if (!t.empty() && (t[0] == '+' || t[0] == '-')) {
+           sign = t[0] == '-' ? -1 : 1;
+           t = t.substr(1);
+         }
+         unsigned h = 0, m = 0;
+         auto colon = t.find(':');
+         std::string err = parse_uint(t.substr(0, colon), h, 0, 14);
+         if (err.empty() && colon != std::string::npos) err = parse_uint(t.substr(colon + 1), m, 0, 59);
+         if (!err.empty()) return "expected an offset like \"+08:00\", got '" + v + "'";
+         c.bot.utc_offset_minutes = sign * static_cast<int>(h * 60 + m);
+         return std::string();
+       }},
+      {"logistics.default_capacity", [](Config& c, const std::string& v) { return parse_uint(v, c.logistics.default_capacity, 1, 1000); }},
+      {"logistics.escalate_after_minutes", [](Config& c, const std::string& v) { return parse_uint(v, c.logistics.escalate_after_minutes, 1, 7 * 24 * 60); }},
+      {"logistics.auto_receipt_hours", [](Config& c, const std::string& v) { return parse_uint(v, c.logistics.auto_receipt_hours, 1, 30 * 24); }},
+      {"logistics.tick_seconds", [](Config& c, const std::string& v) { return parse_uint(v, c.logistics.tick_seconds, 1, 3600); }},
       {"roles.coordinators", [](Config& c, const std::string& v) {
          auto list = split_list(v);
          for (const auto& e : list) {

@@ -53,6 +53,16 @@ struct BridgeConfig {
 struct BotConfig {
   std::string language{"zh"};  // default reply language: zh or en
   std::filesystem::path catalog{"config/catalog.toml"};
+  // The neighbourhood's clock, as a fixed offset from UTC in minutes (China: +480). Round
+  // cut-offs ("/round open 20:00") and the times in lists and exports are read in it.
+  int utc_offset_minutes{480};
+};
+
+struct LogisticsConfig {
+  unsigned default_capacity{10};     // open orders a new volunteer carries unless told otherwise
+  unsigned escalate_after_minutes{120};  // assigned and not bought for this long: coordinators are told
+  unsigned auto_receipt_hours{24};   // delivered and not confirmed (收到) for this long: confirmed
+  unsigned tick_seconds{30};         // how often rounds, escalations and receipts are checked
 };
 
 struct RolesConfig {
@@ -66,6 +76,7 @@ struct Config {
   WechatConfig wechat;
   BridgeConfig bridge;
   BotConfig bot;
+  LogisticsConfig logistics;
   RolesConfig roles;
   std::filesystem::path source;  // the file it came from, empty when none
 };
