@@ -31,9 +31,9 @@ std::optional<Url> parse_url(std::string_view text) {
   } else {
     return std::nullopt;
   }
-  auto slash = text.find('/');
+  auto slash = text.find_first_of("/?");
   std::string_view hostport = text.substr(0, slash);
-  if (slash != std::string_view::npos) u.path = std::string(text.substr(slash));
+  if (slash != std::string_view::npos) u.path = (text[slash] == '?' ? "/" : "") + std::string(text.substr(slash));
   while (!u.path.empty() && u.path.back() == '/') u.path.pop_back();
   if (hostport.empty()) return std::nullopt;
   if (hostport.front() == '[') {  // [::1]:8080
@@ -137,12 +137,19 @@ void HttpClient::close() {
 
 asio::awaitable<HttpResult> HttpClient::post(const Url& base, std::string target, std::string content_type,
                                              std::string body, std::chrono::milliseconds timeout) {
+  Headers none;  // named: a temporary in the co_await expression is unsafe with GCC 12
+  co_return co_await post(base, std::move(target), std::move(content_type), std::move(body), timeout, std::move(none));
+}
+
+asio::awaitable<HttpResult> HttpClient::post(const Url& base, std::string target, std::string content_type,
+                                             std::string body, std::chrono::milliseconds timeout, Headers headers) {
   auto& im = *impl_;
   std::string key = base.host + ":" + base.port + (base.tls ? ":tls" : "");
   http::request<http::string_body> req{http::verb::post, base.path + target, 11};
   req.set(http::field::host, base.host);
   req.set(http::field::user_agent, "supplybot/" SUPPLYBOT_VERSION);
   req.set(http::field::content_type, content_type);
+  for (const auto& [name, value] : headers) req.set(name, value);
   req.keep_alive(true);
   req.body() = std::move(body);
   req.prepare_payload();

@@ -8,6 +8,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -39,8 +41,13 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
 
+  using Headers = std::vector<std::pair<std::string, std::string>>;
+
   boost::asio::awaitable<HttpResult> post(const Url& base, std::string target, std::string content_type,
                                           std::string body, std::chrono::milliseconds timeout);
+  // The same with extra request headers (Authorization, ...).
+  boost::asio::awaitable<HttpResult> post(const Url& base, std::string target, std::string content_type,
+                                          std::string body, std::chrono::milliseconds timeout, Headers headers);
   // Drops the kept-alive connection.
   void close();
 

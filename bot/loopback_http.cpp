@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <optional>
 #include <random>
 
 namespace supplybot::bot::loopback {
@@ -77,26 +78,123 @@ std::string raw_exchange(std::uint16_t port, const std::string& bytes, std::chro
   return out;
 }
 
-struct FakeBotApi::Impl {
-  asio::io_context ioc;
-  tcp::acceptor acceptor{ioc};
-  std::thread thread;
-  mutable std::mutex mutex;
-  mutable std::condition_variable cv;
-  std::vector<RecordedCall> calls;
-  std::deque<ScriptedAnswer> script;
-  std::int64_t next_message_id{1000};
-  std::vector<std::thread> workers;
-  std::vector<tcp::socket*> open_sockets;
+namespace {
 
-  std::unique_ptr<asio::ssl::context> tls;
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// The value of `name="..."` in a Content-Disposition header, if there.
+std::optional<std::string> disposition_param(const std::string& header, const std::string& name) {
+  std::string key = name + "=\"";
+  for (std::size_t at = header.find(key); at != std::string::npos; at = header.find(key, at + 1)) {
+    if (at > 0 && header[at - 1] != ' ' && header[at - 1] != ';') continue;  // "filename" is not "name"
+    auto begin = at + key.size();
+    auto end = header.find('"', begin);
+    if (end == std::string::npos) return std::nullopt;
+    return header.substr(begin, end - begin);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+bool parse_multipart(const std::string& content_type, const std::string& body, RecordedCall& out) {
+  if (lower(content_type).rfind("multipart/form-data", 0) != 0) return false;
+  auto b = content_type.find("boundary=");
+  if (b == std::string::npos) return false;
+  std::string boundary = content_type.substr(b + 9);
+  if (auto semi = boundary.find(';'); semi != std::string::npos) boundary.resize(semi);
+  if (boundary.size() >= 2 && boundary.front() == '"' && boundary.back() == '"') boundary = boundary.substr(1, boundary.size() - 2);
+  const std::string delimiter = "--" + boundary;
+  auto pos = body.find(delimiter);
+  if (pos == std::string::npos) return false;
+  for (;;) {
+    pos += delimiter.size();
+    if (body.compare(pos, 2, "--") == 0) return true;  // closing delimiter
+    if (body.compare(pos, 2, "\r\n") != 0) return false;
+    pos += 2;
+    auto headers_end = body.find("\r\n\r\n", pos);
+    if (headers_end == std::string::npos) return false;
+    std::string headers = body.substr(pos, headers_end - pos);
+    auto content_begin = headers_end + 4;
+    auto next = body.find("\r\n" + delimiter, content_begin);
+    if (next == std::string::npos) return false;
+    std::string content = body.substr(content_begin, next - content_begin);
+    std::string disposition, part_type;
+    std::size_t line_start = 0;
+    while (line_start <= headers.size()) {
+      auto line_end = headers.find("\r\n", line_start);
+      std::string line = headers.substr(line_start, line_end == std::string::npos ? std::string::npos : line_end - line_start);
+      auto colon = line.find(':');
+      if (colon != std::string::npos) {
+        std::string name = lower(line.substr(0, colon));
+        std::string value = line.substr(colon + 1);
+        while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+        if (name == "content-disposition") disposition = value;
+        else if (name == "content-type") part_type = value;
+      }
+      if (line_end == std::string::npos) break;
+      line_start = line_end + 2;
+    }
+    auto field = disposition_param(disposition, "name");
+    if (!field) return false;
+    if (auto file = disposition_param(disposition, "filename")) {
+      out.file_field = *field;
+      out.file_name = *file;
+      out.file_content_type = part_type;
+      out.file_contents = std::move(content);
+    } else {
+      out.form[*field] = std::move(content);
+    }
+    pos = next + 2;
+  }
+}
+
+class ServerCore {
+ public:
+  // bot_api: targets are /bot<TOKEN>/<method> and success answers carry a fresh message_id.
+  ServerCore(bool bot_api, ScriptedAnswer default_answer, const TlsFiles* files)
+      : bot_api_(bot_api), default_answer_(std::move(default_answer)) {
+    if (files) {
+      tls_ = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+      tls_->use_certificate_chain_file(files->cert.string());
+      tls_->use_private_key_file(files->key.string(), asio::ssl::context::pem);
+    }
+    start();
+  }
+  ~ServerCore();
+
+  std::uint16_t port() const { return port_; }
+  bool tls() const { return tls_ != nullptr; }
+
+  void script(std::vector<ScriptedAnswer> answers) {
+    std::lock_guard lock(mutex_);
+    for (auto& a : answers) script_.push_back(std::move(a));
+  }
+  std::vector<RecordedCall> bot_calls() const {
+    std::lock_guard lock(mutex_);
+    return bot_calls_;
+  }
+  std::vector<HttpCall> http_calls() const {
+    std::lock_guard lock(mutex_);
+    return http_calls_;
+  }
+  bool wait_for_calls(std::size_t n, std::chrono::milliseconds timeout) const {
+    std::unique_lock lock(mutex_);
+    return cv_.wait_for(lock, timeout, [&] { return http_calls_.size() >= n; });
+  }
+
+ private:
+  void start();
 
   void serve(tcp::socket&& socket_in) {
-    if (!tls) {
+    if (!tls_) {
       serve_stream(socket_in);
       return;
     }
-    asio::ssl::stream<tcp::socket&> stream(socket_in, *tls);
+    asio::ssl::stream<tcp::socket&> stream(socket_in, *tls_);
     beast::error_code ec;
     stream.handshake(asio::ssl::stream_base::server, ec);
     if (ec) return;  // e.g. the client refused our certificate
@@ -108,30 +206,38 @@ struct FakeBotApi::Impl {
     beast::flat_buffer buffer;
     beast::error_code ec;
     for (;;) {
-      http::request<http::string_body> req;
-      http::read(socket, buffer, req, ec);
+      http::request_parser<http::string_body> parser;
+      parser.body_limit(64 * 1024 * 1024);
+      http::read(socket, buffer, parser, ec);
       if (ec) return;
-      // target: /bot<TOKEN>/<method>
-      std::string target(req.target());
+      auto req = parser.release();
+      HttpCall raw{.method = std::string(req.method_string()), .target = std::string(req.target()), .body = req.body()};
+      for (const auto& f : req) raw.headers[lower(std::string(f.name_string()))] = std::string(f.value());
       RecordedCall call;
-      call.body = req.body();
-      if (target.rfind("/bot", 0) == 0) {
-        auto slash = target.find('/', 4);
-        call.token = target.substr(4, slash - 4);
-        if (slash != std::string::npos) call.method = target.substr(slash + 1);
-      }
-      ScriptedAnswer answer;
-      {
-        std::lock_guard lock(mutex);
-        if (!script.empty()) {
-          answer = script.front();
-          script.pop_front();
+      if (bot_api_) {
+        // target: /bot<TOKEN>/<method>
+        call.body = req.body();
+        call.content_type = raw.headers["content-type"];
+        if (raw.target.rfind("/bot", 0) == 0) {
+          auto slash = raw.target.find('/', 4);
+          call.token = raw.target.substr(4, slash - 4);
+          if (slash != std::string::npos) call.method = raw.target.substr(slash + 1);
         }
-        if (answer.body.empty() && answer.status == 200)
-          answer.body = R"({"ok":true,"result":{"message_id":)" + std::to_string(next_message_id++) + "}}";
-        calls.push_back(call);
+        parse_multipart(call.content_type, call.body, call);
       }
-      cv.notify_all();
+      ScriptedAnswer answer = default_answer_;
+      {
+        std::lock_guard lock(mutex_);
+        if (!script_.empty()) {
+          answer = script_.front();
+          script_.pop_front();
+        }
+        if (bot_api_ && answer.body.empty() && answer.status == 200)
+          answer.body = R"({"ok":true,"result":{"message_id":)" + std::to_string(next_message_id_++) + "}}";
+        if (bot_api_) bot_calls_.push_back(std::move(call));
+        http_calls_.push_back(std::move(raw));
+      }
+      cv_.notify_all();
       http::response<http::string_body> res{static_cast<http::status>(answer.status), 11};
       res.set(http::field::content_type, "application/json");
       if (!answer.retry_after_header.empty()) res.set(http::field::retry_after, answer.retry_after_header);
@@ -142,15 +248,67 @@ struct FakeBotApi::Impl {
       if (ec || !req.keep_alive()) return;
     }
   }
+
+  const bool bot_api_;
+  const ScriptedAnswer default_answer_;
+  std::unique_ptr<asio::ssl::context> tls_;
+  asio::io_context ioc_;
+  tcp::acceptor acceptor_{ioc_};
+  std::uint16_t port_{0};
+  std::thread thread_;
+  mutable std::mutex mutex_;
+  mutable std::condition_variable cv_;
+  std::vector<RecordedCall> bot_calls_;
+  std::vector<HttpCall> http_calls_;
+  std::deque<ScriptedAnswer> script_;
+  std::int64_t next_message_id_{1000};
+  std::vector<std::thread> workers_;
+  std::vector<tcp::socket*> open_sockets_;
 };
 
-FakeBotApi::FakeBotApi() : impl_(std::make_unique<Impl>()) { start(); }
+void ServerCore::start() {
+  tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), 0);
+  acceptor_.open(ep.protocol());
+  acceptor_.set_option(asio::socket_base::reuse_address(true));
+  acceptor_.bind(ep);
+  acceptor_.listen();
+  port_ = acceptor_.local_endpoint().port();
+  thread_ = std::thread([this] {
+    for (;;) {
+      beast::error_code ec;
+      tcp::socket socket(ioc_);
+      acceptor_.accept(socket, ec);
+      if (ec) return;
+      std::lock_guard lock(mutex_);
+      workers_.emplace_back([this, s = std::move(socket)]() mutable {
+        {
+          std::lock_guard l(mutex_);
+          open_sockets_.push_back(&s);
+        }
+        serve(std::move(s));
+        std::lock_guard l(mutex_);
+        std::erase(open_sockets_, &s);
+      });
+    }
+  });
+}
 
-FakeBotApi::FakeBotApi(const TlsFiles& files) : impl_(std::make_unique<Impl>()), tls_(true) {
-  impl_->tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
-  impl_->tls->use_certificate_chain_file(files.cert.string());
-  impl_->tls->use_private_key_file(files.key.string(), asio::ssl::context::pem);
-  start();
+ServerCore::~ServerCore() {
+  beast::error_code ec;
+  acceptor_.close(ec);
+  // Unblock accept() by connecting once.
+  try {
+    asio::io_context ioc;
+    tcp::socket s(ioc);
+    s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_), ec);
+  } catch (...) {
+  }
+  if (thread_.joinable()) thread_.join();
+  {
+    std::lock_guard lock(mutex_);
+    for (auto* s : open_sockets_) s->shutdown(tcp::socket::shutdown_both, ec);
+  }
+  for (auto& t : workers_) t.join();
 }
 
 TlsFiles make_self_signed(const std::filesystem::path& dir) {
@@ -162,65 +320,43 @@ TlsFiles make_self_signed(const std::filesystem::path& dir) {
   return f;
 }
 
-void FakeBotApi::start() {
-  auto& im = *impl_;
-  tcp::endpoint ep(asio::ip::make_address("127.0.0.1"), 0);
-  im.acceptor.open(ep.protocol());
-  im.acceptor.set_option(asio::socket_base::reuse_address(true));
-  im.acceptor.bind(ep);
-  im.acceptor.listen();
-  port_ = im.acceptor.local_endpoint().port();
-  im.thread = std::thread([&im] {
-    for (;;) {
-      beast::error_code ec;
-      tcp::socket socket(im.ioc);
-      im.acceptor.accept(socket, ec);
-      if (ec) return;
-      std::lock_guard lock(im.mutex);
-      im.workers.emplace_back([&im, s = std::move(socket)]() mutable {
-        {
-          std::lock_guard l(im.mutex);
-          im.open_sockets.push_back(&s);
-        }
-        im.serve(std::move(s));
-        std::lock_guard l(im.mutex);
-        std::erase(im.open_sockets, &s);
-      });
-    }
-  });
+FakeBotApi::FakeBotApi() : core_(std::make_unique<ServerCore>(true, ScriptedAnswer{}, nullptr)) {}
+
+FakeBotApi::FakeBotApi(const TlsFiles& files) : core_(std::make_unique<ServerCore>(true, ScriptedAnswer{}, &files)) {}
+
+FakeBotApi::~FakeBotApi() = default;
+
+std::uint16_t FakeBotApi::port() const { return core_->port(); }
+
+std::string FakeBotApi::api_root() const {
+  return (core_->tls() ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(core_->port());
 }
 
-FakeBotApi::~FakeBotApi() {
-  beast::error_code ec;
-  impl_->acceptor.close(ec);
-  // Unblock accept() by connecting once.
-  try {
-    asio::io_context ioc;
-    tcp::socket s(ioc);
-    s.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_), ec);
-  } catch (...) {
-  }
-  if (impl_->thread.joinable()) impl_->thread.join();
-  {
-    std::lock_guard lock(impl_->mutex);
-    for (auto* s : impl_->open_sockets) s->shutdown(tcp::socket::shutdown_both, ec);
-  }
-  for (auto& t : impl_->workers) t.join();
-}
+void FakeBotApi::script(std::vector<ScriptedAnswer> answers) { core_->script(std::move(answers)); }
 
-void FakeBotApi::script(std::vector<ScriptedAnswer> answers) {
-  std::lock_guard lock(impl_->mutex);
-  for (auto& a : answers) impl_->script.push_back(std::move(a));
-}
-
-std::vector<RecordedCall> FakeBotApi::calls() const {
-  std::lock_guard lock(impl_->mutex);
-  return impl_->calls;
-}
+std::vector<RecordedCall> FakeBotApi::calls() const { return core_->bot_calls(); }
 
 bool FakeBotApi::wait_for_calls(std::size_t n, std::chrono::milliseconds timeout) const {
-  std::unique_lock lock(impl_->mutex);
-  return impl_->cv.wait_for(lock, timeout, [&] { return impl_->calls.size() >= n; });
+  return core_->wait_for_calls(n, timeout);
+}
+
+FakeHttpServer::FakeHttpServer(ScriptedAnswer default_answer)
+    : core_(std::make_unique<ServerCore>(false, std::move(default_answer), nullptr)) {}
+
+FakeHttpServer::~FakeHttpServer() = default;
+
+std::uint16_t FakeHttpServer::port() const { return core_->port(); }
+
+std::string FakeHttpServer::url(const std::string& path) const {
+  return "http://127.0.0.1:" + std::to_string(core_->port()) + path;
+}
+
+void FakeHttpServer::script(std::vector<ScriptedAnswer> answers) { core_->script(std::move(answers)); }
+
+std::vector<HttpCall> FakeHttpServer::calls() const { return core_->http_calls(); }
+
+bool FakeHttpServer::wait_for_calls(std::size_t n, std::chrono::milliseconds timeout) const {
+  return core_->wait_for_calls(n, timeout);
 }
 
 }  // namespace supplybot::bot::loopback

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "bot/demo.hpp"
+#include "bot/export_cli.hpp"
 #include "bot/log.hpp"
 #include "bot/parse_command.hpp"
 #include "bot/service.hpp"
@@ -77,6 +78,9 @@ int main(int argc, char** argv) {
   backup->add_option("file", backup_file, "Destination file")->required();
   backup->add_option("-c,--config", config_file, "TOML config file");
 
+  bot::ExportOptions export_options;
+  auto* export_cmd = bot::add_export_command(app, export_options, config_file);
+
   app.set_version_flag("--version", SUPPLYBOT_VERSION);
   CLI11_PARSE(app, argc, argv);
 
@@ -102,6 +106,7 @@ int main(int argc, char** argv) {
       demo_options.catalog = demo_catalog.empty() ? cfg->bot.catalog : std::filesystem::path(demo_catalog);
       return bot::run_demo(demo_options, std::cout);
     }
+    if (*export_cmd) return bot::run_export(*cfg, export_options, std::cout, std::cerr);
     if (*tg_setup) return bot::run_telegram_setup(*cfg, webhook_url, std::cout);
     if (*tg_status) return bot::run_telegram_status(*cfg, std::cout);
     if (*migrate) {

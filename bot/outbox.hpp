@@ -1,8 +1,10 @@
 #pragma once
-// The outbox worker: sends due outbox rows to the platform (Telegram sendMessage for now),
-// within the platform's rate limits, retrying network errors and 5xx with backoff, obeying 429
-// retry_after, and marking permanently refused messages failed with the reason. Rows stay in the
-// database until their state is written, so a restart resumes whatever was not sent.
+// The outbox worker: sends due outbox rows to their platform (Telegram sendMessage, sendDocument
+// and answerCallbackQuery; a WeCom group robot's webhook; the bridge's callback URL), within each
+// platform's rate limits, retrying network errors and 5xx with backoff, obeying "slow down"
+// answers, and marking permanently refused messages failed with the reason. A row for a platform
+// with no configured sender is marked failed saying so. Rows stay in the database until their
+// state is written, so a restart resumes whatever was not sent.
 // Runs as one coroutine on a single-threaded io_context; wake() and stop() may be called from any
 // thread.
 
@@ -21,7 +23,10 @@
 namespace supplybot::bot {
 
 struct OutboxOptions {
-  config::TelegramConfig telegram;
+  config::TelegramConfig telegram;  // its ca_file is trusted for every outbound HTTPS call
+  config::WechatConfig wechat;      // outbound_url: a WeCom group robot webhook
+  config::BridgeConfig bridge;      // callback_url and the token sent with it
+  std::string language{"zh"};       // for the few words the outbox itself writes (bot.language)
   handlers::RetryPolicy retry;
   std::chrono::milliseconds send_timeout{10'000};
 };

@@ -50,6 +50,23 @@ bool fits_response(InResponse mode, const handlers::HandleResult& r) {
   return false;
 }
 
+// Only replies to the message's own chat may travel in the HTTP response; the rest (a volunteer's
+// private chat, a button's answer, a file) stay in the outbox. Drops those from r.
+void keep_own_chat_replies(handlers::HandleResult& r, const handlers::ChatMessage& msg) {
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < r.replies.size(); ++i) {
+    const auto& m = r.replies[i];
+    if (m.platform != msg.platform || m.chat_id != msg.chat_id || m.callback_id || !m.document_name.empty()) continue;
+    if (kept != i) {
+      r.replies[kept] = std::move(r.replies[i]);
+      r.reply_ids[kept] = r.reply_ids[i];
+    }
+    ++kept;
+  }
+  r.replies.resize(kept);
+  r.reply_ids.resize(kept);
+}
+
 // Hands msg to the engine on the writer and waits for COMMIT. Replies that go back in this HTTP
 // response (see InResponse) have their outbox rows marked sent in the same transaction, so they
 // are not sent twice. Returns the engine's result, or the error response to send instead.
@@ -57,13 +74,14 @@ asio::awaitable<std::variant<handlers::HandleResult, HttpResponse>> store_messag
     RouteContext& ctx, handlers::ChatMessage msg, std::string_view platform, InResponse in_response) {
   auto result = std::make_shared<handlers::HandleResult>();
   auto now = unix_now();
-  const auto& engine = ctx.engine;
+  auto& engine = ctx.engine;
   // A named job, not a temporary in the co_await expression: GCC 12 destroys such temporaries
   // twice in coroutines.
   // Understanding the text is pure: done here on the I/O thread, not in the writer's transaction.
   auto understood = std::make_shared<const handlers::Understood>(engine.understand(msg));
   Writer::Job job = [result, &engine, msg, understood, now, in_response](handlers::StoreTx& tx) {
     *result = engine.handle(tx, msg, *understood, now);
+    if (in_response != InResponse::none) keep_own_chat_replies(*result, msg);
     if (fits_response(in_response, *result))
       for (auto id : result->reply_ids) tx.outbox_sent(id, "", now);
   };

@@ -18,7 +18,7 @@ struct RouteContext {
   const config::Config& config;
   handlers::Store& store;
   Writer& writer;
-  const handlers::Engine& engine;
+  handlers::Engine& engine;  // handle() on the writer thread only
   Metrics& metrics;
 };
 

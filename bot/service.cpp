@@ -1,8 +1,11 @@
 #include "bot/service.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 
+#include <atomic>
 #include <condition_variable>
 #include <future>
 #include <thread>
@@ -57,6 +60,8 @@ struct Service::Impl {
   IoPool pool;
   std::unique_ptr<Outbox> outbox;
   Writer writer;
+  asio::steady_timer tick_timer;  // rounds' cut-offs, overdue purchases, automatic receipts
+  std::atomic<bool> ticking{true};
   RouteContext routes;
   HttpServer server;
   bool started{false};
@@ -66,13 +71,15 @@ struct Service::Impl {
       : config(std::move(c)),
         store(storage::SqliteOptions{.path = config.storage.path, .synchronous = config.storage.synchronous}),
         parser(make_parser(config)),
-        engine(parser, handlers::EngineConfig{.default_language = config.bot.language == "en" ? handlers::Lang::en
-                                                                                               : handlers::Lang::zh,
-                                              .coordinators = config.roles.coordinators}),
+        engine(parser, engine_config(config)),
         pool(thread_count()),
-        writer(store, config.storage.batch_max, [this] {
-          if (outbox) outbox->wake();
-        }),
+        writer(
+            store, config.storage.batch_max,
+            [this] {
+              if (outbox) outbox->wake();
+            },
+            [this] { engine.invalidate(); }),
+        tick_timer(pool.context(0)),
         routes{config, store, writer, engine, metrics},
         server(pool,
                HttpServerOptions{.host = config.server.host,
@@ -89,7 +96,48 @@ struct Service::Impl {
                  co_return res;
                },
                metrics) {
-    outbox = std::make_unique<Outbox>(pool.context(0), store, writer, OutboxOptions{.telegram = config.telegram}, metrics);
+    outbox = std::make_unique<Outbox>(pool.context(0), store, writer,
+                                      OutboxOptions{.telegram = config.telegram,
+                                                    .wechat = config.wechat,
+                                                    .bridge = config.bridge,
+                                                    .language = config.bot.language},
+                                      metrics);
+  }
+
+  static handlers::EngineConfig engine_config(const config::Config& c) {
+    return handlers::EngineConfig{
+        .default_language = c.bot.language == "en" ? handlers::Lang::en : handlers::Lang::zh,
+        .coordinators = c.roles.coordinators,
+        .default_capacity = static_cast<std::int32_t>(c.logistics.default_capacity),
+        .escalate_after_s = static_cast<handlers::UnixTime>(c.logistics.escalate_after_minutes) * 60,
+        .auto_receipt_s = static_cast<handlers::UnixTime>(c.logistics.auto_receipt_hours) * 3600,
+        .utc_offset_minutes = c.bot.utc_offset_minutes};
+  }
+
+  // Every tick_seconds the engine's periodic work runs as one writer job.
+  void schedule_tick() {
+    tick_timer.expires_after(std::chrono::seconds(config.logistics.tick_seconds));
+    tick_timer.async_wait([this](const boost::system::error_code& ec) {
+      if (ec || !ticking) return;
+      auto now = std::chrono::duration_cast<std::chrono::seconds>(
+                     std::chrono::system_clock::now().time_since_epoch()).count();
+      bool accepted = writer.submit(
+          [this, now](handlers::StoreTx& tx) {
+            auto r = engine.tick(tx, now);
+            if (!r.orders_changed.empty() || !r.replies.empty())
+              log::info("engine", {{"event", "tick"}, {"orders_changed", std::to_string(r.orders_changed.size())},
+                                   {"messages", std::to_string(r.replies.size())}});
+          },
+          [](std::exception_ptr e) {
+            if (!e) return;
+            try {
+              std::rethrow_exception(e);
+            } catch (const std::exception& ex) {
+              log::error("engine", {{"event", "tick_failed"}, {"error", ex.what()}});
+            }
+          });
+      if (accepted) schedule_tick();
+    });
   }
 
   unsigned thread_count() const {
@@ -125,6 +173,7 @@ void Service::start() {
   if (im.started) return;
   im.server.start();
   im.outbox->start();
+  im.schedule_tick();
   im.pool.start();
   im.started = true;
   log::info("server", {{"event", "listening"}, {"address", im.config.server.host}, {"port", std::to_string(im.server.port())},
@@ -144,6 +193,8 @@ void Service::stop() {
   im.server.shutdown([&] { drained.set_value(); });
   if (drained.get_future().wait_for(std::chrono::seconds(30)) != std::future_status::ready)
     log::warn("server", {{"event", "drain_timeout"}});
+  im.ticking = false;
+  asio::post(im.tick_timer.get_executor(), [&im] { im.tick_timer.cancel(); });
   // 2. The outbox records the send in progress, then stops.
   std::promise<void> outbox_done;
   im.outbox->stop([&] { outbox_done.set_value(); });

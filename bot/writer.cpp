@@ -6,8 +6,12 @@
 
 namespace supplybot::bot {
 
-Writer::Writer(handlers::Store& store, std::size_t batch_max, std::function<void()> after_commit)
-    : store_(store), batch_max_(batch_max == 0 ? 1 : batch_max), after_commit_(std::move(after_commit)) {
+Writer::Writer(handlers::Store& store, std::size_t batch_max, std::function<void()> after_commit,
+               std::function<void()> after_rollback)
+    : store_(store),
+      batch_max_(batch_max == 0 ? 1 : batch_max),
+      after_commit_(std::move(after_commit)),
+      after_rollback_(std::move(after_rollback)) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -64,6 +68,7 @@ void Writer::run() {
             throw;  // the database itself is failing: the whole batch must not be acknowledged
           } catch (...) {
             results[i] = std::current_exception();  // this job only; the rest of the batch goes on
+            if (after_rollback_) after_rollback_();
           }
         }
       });
@@ -72,6 +77,7 @@ void Writer::run() {
       log::error("writer", {{"event", "commit_failed"}, {"jobs", std::to_string(batch.size())}, {"error", e.what()}});
       auto failure = std::current_exception();
       for (auto& r : results) r = failure;
+      if (after_rollback_) after_rollback_();
     }
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     {

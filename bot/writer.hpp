@@ -36,7 +36,10 @@ class Writer {
   using Done = std::function<void(std::exception_ptr)>;
 
   // after_commit runs on the writer thread after each successful commit (e.g. wake the outbox).
-  Writer(handlers::Store& store, std::size_t batch_max, std::function<void()> after_commit = {});
+  // after_rollback runs on the writer thread when a job's savepoint or a whole batch was rolled
+  // back, so state kept beside the database (the engine's assignment state) is read again.
+  Writer(handlers::Store& store, std::size_t batch_max, std::function<void()> after_commit = {},
+         std::function<void()> after_rollback = {});
   ~Writer();
   Writer(const Writer&) = delete;
   Writer& operator=(const Writer&) = delete;
@@ -57,6 +60,7 @@ class Writer {
   handlers::Store& store_;
   std::size_t batch_max_;
   std::function<void()> after_commit_;
+  std::function<void()> after_rollback_;
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<Entry> queue_;

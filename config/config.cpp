@@ -73,6 +73,24 @@ std::string set_listen(Config& c, const std::string& v) {
   return {};
 }
 
+// An outbound endpoint: empty (none) or an http(s) URL with a host. The value is not repeated in
+// the error, since a webhook URL carries its key.
+std::string set_outbound_url(std::string& field, const std::string& v) {
+  std::string_view rest = v;
+  if (rest.rfind("https://", 0) == 0) rest.remove_prefix(8);
+  else if (rest.rfind("http://", 0) == 0) rest.remove_prefix(7);
+  else if (!v.empty()) return "must be an http:// or https:// URL";
+  if (!v.empty()) {
+    auto host = rest.substr(0, rest.find_first_of("/?#"));
+    bool bad = host.empty() || host.front() == ':' ||
+               std::any_of(host.begin(), host.end(), [](unsigned char ch) { return std::isspace(ch) || ch == '@'; }) ||
+               std::any_of(rest.begin(), rest.end(), [](unsigned char ch) { return ch < 0x20 || ch == ' '; });
+    if (bad) return "must be an http:// or https:// URL with a host name and no spaces";
+  }
+  field = v;
+  return {};
+}
+
 std::vector<std::string> split_list(const std::string& v) {
   std::vector<std::string> out;
   std::stringstream ss(v);
@@ -142,16 +160,9 @@ const std::vector<Key>& keys() {
          return std::string();
        }},
       {"wechat.app_id", [](Config& c, const std::string& v) { return set_string(c.wechat.app_id, v); }},
-      {"wechat.outbound_url", [](Config& c, const std::string& v) {
-         // Accepting it would promise deliveries that do not happen yet.
-         if (!v.empty()) return std::string("not supported in this version: later WeChat replies cannot be sent yet");
-         return set_string(c.wechat.outbound_url, v);
-       }},
+      {"wechat.outbound_url", [](Config& c, const std::string& v) { return set_outbound_url(c.wechat.outbound_url, v); }},
       {"bridge.token", [](Config& c, const std::string& v) { return set_string(c.bridge.token, v); }},
-      {"bridge.callback_url", [](Config& c, const std::string& v) {
-         if (!v.empty()) return std::string("not supported in this version: the bridge gets replies in the response only");
-         return set_string(c.bridge.callback_url, v);
-       }},
+      {"bridge.callback_url", [](Config& c, const std::string& v) { return set_outbound_url(c.bridge.callback_url, v); }},
       {"bot.language", [](Config& c, const std::string& v) {
          if (v != "zh" && v != "en") return "expected zh or en, got '" + v + "'";
          c.bot.language = v;
@@ -240,6 +251,12 @@ void finish(LoadResult& r, const Environment& env) {
   const auto& t = r.config.telegram;
   if (!t.bot_token.empty() && t.secret_token.empty())
     r.errors.push_back("telegram.secret_token: required when telegram.bot_token is set");
+  // A robot's webhook reaches robot chats; with an Official Account or a WeCom app (their id set)
+  // it could post residents' private replies into a group.
+  if (!r.config.wechat.outbound_url.empty() && !r.config.wechat.app_id.empty())
+    r.errors.push_back("wechat.outbound_url: a WeCom group robot's webhook, only for a robot (wechat.app_id empty)");
+  if (!r.config.bridge.callback_url.empty() && r.config.bridge.token.empty())
+    r.errors.push_back("bridge.callback_url: needs bridge.token, which is sent with every callback");
   // wechat.app_id may be empty in safe mode: WeCom group robots seal messages with an empty id.
 }
 

@@ -2,36 +2,16 @@
 
 #include <algorithm>
 
+#include "handlers/dispatch.hpp"
+#include "handlers/logistics.hpp"
+#include "handlers/logistics_texts.hpp"
 #include "handlers/outbox_policy.hpp"
 #include "handlers/parse/household.hpp"
 #include "handlers/parse/normalize.hpp"
+#include "handlers/turn.hpp"
 
 namespace supplybot::handlers {
 namespace {
-
-// Everything one message's handling needs, so helpers stay short.
-struct Turn {
-  StoreTx& tx;
-  const ChatMessage& m;
-  UnixTime now;
-  Lang lang;
-  HandleResult& result;
-
-  // Queues a reply to the message (split when longer than Telegram allows).
-  void reply(const std::string& text, std::int64_t order_no = 0) {
-    if (text.empty()) return;
-    for (auto& piece : split_message(text)) {
-      OutgoingMessage out{.platform = m.platform,
-                          .chat_id = m.chat_id,
-                          .thread_id = m.thread_id,
-                          .text = std::move(piece),
-                          .reply_to = m.callback_data ? m.reply_to : std::optional<std::string>(m.message_id),
-                          .order_no = order_no};
-      result.reply_ids.push_back(tx.enqueue_outbox(out, now, now));
-      result.replies.push_back(std::move(out));
-    }
-  }
-};
 
 std::vector<OrderLine> to_lines(const std::vector<ParsedItem>& items) {
   std::vector<OrderLine> lines;
@@ -173,12 +153,14 @@ void handle_cancel(Turn& t, const Parsed& p) {
     // Only some items cancelled: the order stays with the rest.
     t.tx.replace_lines(o->no, lines, o->notes, t.now);
     auto updated = t.tx.order(o->no);
+    order_changed(t, *o, *updated);
     t.reply(texts::order_updated(t.lang, *updated), o->no.value);
     t.result.orders_changed.push_back(o->no);
     t.result.outcome = "items_cancelled";
     return;
   }
   t.tx.set_status(o->no, OrderStatus::cancelled, t.m.sender_id, "cancelled by resident", t.now);
+  order_cancelled(t, *o);
   o->status = OrderStatus::cancelled;
   t.reply(texts::order_cancelled(t.lang, *o), o->no.value);
   t.result.orders_changed.push_back(o->no);
@@ -206,6 +188,7 @@ void handle_modify(Turn& t, const Parsed& p) {
   auto notes = p.notes ? *p.notes : o->notes;
   t.tx.replace_lines(o->no, merge_lines(o->lines, p.items), notes, t.now);
   auto updated = t.tx.order(o->no);
+  order_changed(t, *o, *updated);
   t.reply(texts::order_updated(t.lang, *updated), o->no.value);
   t.result.orders_changed.push_back(o->no);
   t.result.outcome = "modified";
@@ -229,6 +212,7 @@ bool hold_for_address(Turn& t, const std::string& text) {
 // this runs inside the writer's transaction for every order.
 Order store_order(Turn& t, HouseholdId household, std::string address, std::vector<OrderLine> lines,
                   std::string notes, bool urgent) {
+  auto round = t.tx.open_round_of(t.m.platform, t.m.chat_id);
   NewOrder no{.household = household,
               .platform = t.m.platform,
               .chat_id = t.m.chat_id,
@@ -236,10 +220,11 @@ Order store_order(Turn& t, HouseholdId household, std::string address, std::vect
               .sender_id = t.m.sender_id,
               .notes = std::move(notes),
               .urgent = urgent,
-              .lines = std::move(lines)};
+              .lines = std::move(lines),
+              .round_id = round ? round->id : 0};
   auto id = t.tx.insert_order(no, t.now);
   t.result.orders_created.push_back(id);
-  return Order{.no = id,
+  Order order{.no = id,
                .household = household,
                .address = std::move(address),
                .status = OrderStatus::pending,
@@ -251,14 +236,26 @@ Order store_order(Turn& t, HouseholdId household, std::string address, std::vect
                .urgent = no.urgent,
                .lines = std::move(no.lines),
                .created_at = t.now,
-               .updated_at = t.now};
+               .updated_at = t.now,
+               .round_id = no.round_id};
+  place_new_order(t, order);
+  return order;
+}
+
+// The confirmation of a new order, with its volunteer or its round when known already.
+std::string confirmation(Turn& t, const Order& o) {
+  auto text = texts::order_confirmed(t.lang, o);
+  if (!o.volunteer_name.empty()) text += texts::assigned_line(t.lang, o.volunteer_name);
+  if (o.round_id != 0)
+    if (auto r = t.tx.round(o.round_id)) text += texts::round_line(t.lang, *r, t.config.utc_offset_minutes);
+  return text;
 }
 
 // Stores a new order of the message and confirms it in full.
 void create_order(Turn& t, HouseholdId household, std::string address, std::vector<OrderLine> lines,
                   std::string notes, bool urgent) {
   auto order = store_order(t, household, std::move(address), std::move(lines), std::move(notes), urgent);
-  t.reply(texts::order_confirmed(t.lang, order), order.no.value);
+  t.reply(confirmation(t, order), order.no.value, cancel_button(t.m.platform, order.no));
   t.result.outcome = "order";
 }
 
@@ -291,7 +288,7 @@ bool release_held_order(Turn& t, const Parser& parser, HouseholdId household, co
 }
 
 // An order message: new, or (for an edited message) a change of the order it created.
-void handle_order(Turn& t, const Parsed& p, const Engine&, double min_confidence) {
+void handle_order(Turn& t, const Parsed& p, double min_confidence) {
   if (t.m.edited) {
     if (auto existing = t.tx.order_by_source(t.m.platform, t.m.chat_id, t.m.message_id)) {
       if (!is_changeable(existing->status)) {
@@ -316,6 +313,7 @@ void handle_order(Turn& t, const Parsed& p, const Engine&, double min_confidence
       }
       t.tx.replace_lines(existing->no, to_lines(p.items), join_notes(p), t.now);
       auto updated = t.tx.order(existing->no);
+      order_changed(t, *existing, *updated);
       t.reply(texts::order_updated(t.lang, *updated), existing->no.value);
       t.result.orders_changed.push_back(existing->no);
       t.result.outcome = "modified";
@@ -353,7 +351,7 @@ void handle_my_orders(Turn& t) {
   t.result.outcome = "my_orders";
 }
 
-// 收到 / received: the household confirms its orders on the way have arrived.
+// 收到 / received: the household confirms its orders on the way (or delivered) have arrived.
 void handle_received(Turn& t) {
   auto member = t.tx.member(t.m.platform, t.m.sender_id);
   std::vector<Order> received;
@@ -361,6 +359,11 @@ void handle_received(Turn& t) {
     for (auto& o : t.tx.open_orders_of(*member->household)) {
       if (o.status != OrderStatus::purchased) continue;
       t.tx.set_status(o.no, OrderStatus::delivered, t.m.sender_id, "receipt confirmed by resident", t.now);
+      t.tx.set_received(o.no, t.m.sender_id, t.now);
+      received.push_back(std::move(o));
+    }
+    for (auto& o : t.tx.delivered_unconfirmed_of(*member->household)) {
+      t.tx.set_received(o.no, t.m.sender_id, t.now);
       received.push_back(std::move(o));
     }
   }
@@ -369,14 +372,10 @@ void handle_received(Turn& t) {
     t.result.outcome = "nothing_to_receive";
     return;
   }
+  orders_received(t, received);
   for (const auto& o : received) t.result.orders_changed.push_back(o.no);
   t.reply(texts::receipt_thanks(t.lang, received));
   t.result.outcome = "received";
-}
-
-bool is_coordinator(const Turn& t, const EngineConfig& config) {
-  std::string key = std::string(to_string(t.m.platform)) + ":" + t.m.sender_id;
-  return std::find(config.coordinators.begin(), config.coordinators.end(), key) != config.coordinators.end();
 }
 
 int parse_days(const std::string& s, int fallback) {
@@ -390,8 +389,8 @@ int parse_days(const std::string& s, int fallback) {
 }
 
 // Coordinators: /isolate 3-2-502 14 (0 days ends it) and /isolated [days without an order].
-void handle_isolation(Turn& t, const Parsed& p, const EngineConfig& config) {
-  if (!is_coordinator(t, config)) {
+void handle_isolation(Turn& t, const Parsed& p) {
+  if (!is_coordinator(t)) {
     t.reply(texts::coordinators_only(t.lang));
     t.result.outcome = "refused_not_coordinator";
     return;
@@ -418,8 +417,8 @@ void handle_isolation(Turn& t, const Parsed& p, const EngineConfig& config) {
   t.result.outcome = days == 0 ? "isolation_ended" : "isolated";
 }
 
-void handle_command(Turn& t, const Parsed& p, const Parser& parser, const EngineConfig& config) {
-  const double min_confidence = config.min_confidence;
+void handle_command(Turn& t, const Parsed& p, const Parser& parser) {
+  const double min_confidence = t.config.min_confidence;
   const auto& c = p.command;
   if (!p.known_command) {
     t.reply(texts::unknown_command(t.lang, "/" + c));
@@ -456,7 +455,9 @@ void handle_command(Turn& t, const Parsed& p, const Parser& parser, const Engine
   } else if (c == "received") {
     handle_received(t);
   } else if (c == "isolate" || c == "isolated") {
-    handle_isolation(t, p, config);
+    handle_isolation(t, p);
+  } else if (handle_volunteer_command(t, p, parser) || handle_coordinator_command(t, p)) {
+    // done
   } else {
     t.reply(texts::not_available_yet(t.lang, "/" + c));
     t.result.outcome = "not_available";
@@ -500,6 +501,7 @@ void handle_jielong(Turn& t, const Jielong& j, double min_confidence) {
         if (o && is_changeable(o->status)) {
           t.tx.replace_lines(o->no, to_lines(items), e.parsed.notes.value_or(o->notes), t.now);
           auto updated = t.tx.order(o->no);
+          order_changed(t, *o, *updated);
           replies += (replies.empty() ? "" : "\n\n") + texts::order_updated(t.lang, *updated);
           t.result.orders_changed.push_back(o->no);
           last_order = o->no.value;
@@ -513,7 +515,7 @@ void handle_jielong(Turn& t, const Jielong& j, double min_confidence) {
       } else if (household) {
         auto order = store_order(t, *household, address, to_lines(items), e.parsed.notes.value_or(""), e.parsed.urgent);
         made = order.no;
-        replies += (replies.empty() ? "" : "\n\n") + texts::order_confirmed(t.lang, order);
+        replies += (replies.empty() ? "" : "\n\n") + confirmation(t, order);
         last_order = made->value;
       }
     }
@@ -528,6 +530,9 @@ void handle_jielong(Turn& t, const Jielong& j, double min_confidence) {
 
 Lang reply_language(const ChatMessage& m, Lang fallback) {
   if (m.language_code.rfind("zh", 0) == 0) return Lang::zh;
+  // A slash command ("/delivered 1", "/volunteer add @li zones=3") is written in Latin letters
+  // whatever the sender's language: only the client's language or the default can tell.
+  if (!m.text.empty() && m.text.front() == '/') return m.language_code.rfind("en", 0) == 0 ? Lang::en : fallback;
   // Script of the message: any CJK means Chinese; mostly Latin letters means English.
   std::size_t latin = 0, cjk = 0;
   for (std::size_t i = 0; i < m.text.size(); ++i) {
@@ -541,7 +546,12 @@ Lang reply_language(const ChatMessage& m, Lang fallback) {
   return fallback;
 }
 
-Engine::Engine(const Parser& parser, EngineConfig config) : parser_(parser), config_(config) {}
+Engine::Engine(const Parser& parser, EngineConfig config)
+    : parser_(parser), config_(std::move(config)), dispatch_(std::make_unique<Dispatch>()) {}
+
+Engine::~Engine() = default;
+
+void Engine::invalidate() { dispatch_->invalidate(); }
 
 Understood Engine::understand(const ChatMessage& m) const {
   Understood u;
@@ -554,54 +564,107 @@ Understood Engine::understand(const ChatMessage& m) const {
   return u;
 }
 
-HandleResult Engine::handle(StoreTx& tx, const ChatMessage& m, UnixTime now) const {
+HandleResult Engine::handle(StoreTx& tx, const ChatMessage& m, UnixTime now) {
   return handle(tx, m, understand(m), now);
 }
 
-HandleResult Engine::handle(StoreTx& tx, const ChatMessage& m, const Understood& u, UnixTime now) const {
-  HandleResult result;
-  if (!tx.insert_inbound(m, now)) {
-    result.duplicate = true;
-    result.outcome = "duplicate";
-    return result;
+namespace {
+
+// Announces what the assignment rules decided during the turn, after the turn's own replies.
+void finish(Turn& t) {
+  for (std::size_t i = 0; i < t.deferred.size(); ++i) {
+    auto [out, quiet] = std::move(t.deferred[i]);
+    t.dispatch.apply(t, out, t.m.sender_id.empty() ? "system" : t.m.sender_id, quiet);
   }
-  Turn t{tx, m, now, reply_language(m, config_.default_language), result};
+  t.deferred.clear();
+  if (t.m.callback_data && t.m.callback_id) {
+    // The button's answer: a short notice on the presser's screen (answerCallbackQuery).
+    t.send(OutgoingMessage{.platform = t.m.platform,
+                           .chat_id = t.m.chat_id,
+                           .text = t.button_answer.empty() ? std::string("OK") : t.button_answer,
+                           .callback_id = t.m.callback_id});
+  }
+}
+
+void dispatch_message(Turn& t, const Understood& u, const Parser& parser) {
+  const auto& m = t.m;
+  const auto& config = t.config;
   if (m.callback_data) {
-    t.reply(texts::not_available_yet(t.lang, "[button]"));
-    result.outcome = "button";
-    return result;
+    const auto& data = *m.callback_data;
+    if (data.rfind("cancel:", 0) == 0) {
+      Parsed p;
+      p.intent = Intent::cancel;
+      p.order_ref = data.substr(7);
+      handle_cancel(t, p);
+    } else {
+      handle_button(t, parser);
+    }
+    return;
   }
   if (u.jielong) {
-    handle_jielong(t, *u.jielong, config_.min_confidence);
-    return result;
+    handle_jielong(t, *u.jielong, config.min_confidence);
+    return;
   }
   Parsed p = u.parsed;
   // "3栋2单元502" on its own: the answer to our question about a held order.
-  if (p.intent != Intent::order && p.intent != Intent::command && tx.held_order(m.platform, m.sender_id)) {
+  if (p.intent != Intent::order && p.intent != Intent::command && t.tx.held_order(m.platform, m.sender_id)) {
     if (!p.household)
       if (auto found = find_household(normalize(m.text))) p.household = found->canonical;
     if (p.household) {
-      auto h = t.tx.upsert_household(*p.household, building_of(*p.household), now);
+      auto h = t.tx.upsert_household(*p.household, building_of(*p.household), t.now);
       auto member = t.tx.member(m.platform, m.sender_id);
       if (!member || !member->household)
         t.tx.upsert_member(Member{.platform = m.platform, .user_id = m.sender_id, .display_name = m.sender_name,
                                   .household = h, .language = ""},
-                           now);
-      if (release_held_order(t, parser_, h, *p.household, config_.min_confidence)) return result;
+                           t.now);
+      if (release_held_order(t, parser, h, *p.household, config.min_confidence)) return;
     }
   }
   switch (p.intent) {
-    case Intent::command: handle_command(t, p, parser_, config_); break;
-    case Intent::order: handle_order(t, p, *this, config_.min_confidence); break;
+    case Intent::command: handle_command(t, p, parser); break;
+    case Intent::order: handle_order(t, p, config.min_confidence); break;
     case Intent::cancel: handle_cancel(t, p); break;
     case Intent::modify: handle_modify(t, p); break;
     case Intent::query: handle_my_orders(t); break;
     case Intent::chat:
       // In a group the bot keeps quiet about chat that is not for it; in private it helps.
       if (m.chat_kind == ChatKind::private_chat) t.reply(texts::help(t.lang));
-      result.outcome = "chat";
+      t.result.outcome = "chat";
       break;
   }
+}
+
+}  // namespace
+
+HandleResult Engine::handle(StoreTx& tx, const ChatMessage& m, const Understood& u, UnixTime now) {
+  HandleResult result;
+  if (!tx.insert_inbound(m, now)) {
+    result.duplicate = true;
+    result.outcome = "duplicate";
+    return result;
+  }
+  Turn t{.tx = tx, .m = m, .now = now, .lang = reply_language(m, config_.default_language), .result = result,
+         .config = config_, .dispatch = *dispatch_};
+  dispatch_->ensure(t);
+  // Who people are: names and @handles (so coordinators can name them), and a private chat the
+  // bot may write lists to.
+  if (!m.sender_id.empty()) {
+    tx.touch_member(m.platform, m.sender_id, m.sender_name, m.sender_username, now);
+    if (m.chat_kind == ChatKind::private_chat) tx.set_private_chat(m.platform, m.sender_id, m.chat_id, now);
+  }
+  dispatch_message(t, u, parser_);
+  finish(t);
+  return result;
+}
+
+HandleResult Engine::tick(StoreTx& tx, UnixTime now) {
+  HandleResult result;
+  ChatMessage none;  // a tick answers nobody: replies go to the chats concerned
+  Turn t{.tx = tx, .m = none, .now = now, .lang = config_.default_language, .result = result, .config = config_,
+         .dispatch = *dispatch_};
+  dispatch_->ensure(t);
+  run_tick(t);
+  finish(t);
   return result;
 }
 

@@ -4,6 +4,7 @@
 // a clock (now is passed in). Immutable after construction: safe to share, but StoreTx calls
 // happen only on the writer thread.
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +24,11 @@ struct EngineConfig {
   // Below it the bot asks instead of storing an order. The parser marks chat that merely mentions
   // goods ("我多买了一箱牛奶") below 0.8; about 4% of real orders fall there too and get asked.
   double min_confidence{0.8};
+  // Logistics (config [logistics] and bot.utc_offset).
+  std::int32_t default_capacity{10};
+  UnixTime escalate_after_s{2 * 3600};  // assigned and not bought for this long: coordinators told
+  UnixTime auto_receipt_s{24 * 3600};   // delivered and not confirmed for this long: confirmed
+  int utc_offset_minutes{480};          // the neighbourhood's clock, for "/round open 20:00"
 };
 
 struct HandleResult {
@@ -40,20 +46,34 @@ struct Understood {
   Parsed parsed;                   // the message read on its own
 };
 
+class Dispatch;
+
 class Engine {
  public:
   Engine(const Parser& parser, EngineConfig config);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
 
   // Pure and thread-safe: the server calls it on the I/O threads, so the writer's transaction
   // does only what needs the database.
   Understood understand(const ChatMessage& m) const;
-  HandleResult handle(StoreTx& tx, const ChatMessage& m, const Understood& u, UnixTime now) const;
+  // Writer thread only (it keeps the assignment state, see handlers/dispatch.hpp).
+  HandleResult handle(StoreTx& tx, const ChatMessage& m, const Understood& u, UnixTime now);
   // understand + handle, for tests and tools.
-  HandleResult handle(StoreTx& tx, const ChatMessage& m, UnixTime now) const;
+  HandleResult handle(StoreTx& tx, const ChatMessage& m, UnixTime now);
+  // Periodic work (writer thread): rounds at their cut-off, overdue purchases, automatic receipts.
+  HandleResult tick(StoreTx& tx, UnixTime now);
+  // The transaction a handle() or tick() ran in was rolled back (in part): the assignment state
+  // is read again from the store before the next one.
+  void invalidate();
+
+  const EngineConfig& config() const { return config_; }
 
  private:
   const Parser& parser_;
   EngineConfig config_;
+  std::unique_ptr<Dispatch> dispatch_;
 };
 
 // The language to answer a message in: the sender's client language if it says, else the script

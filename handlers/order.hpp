@@ -50,6 +50,15 @@ struct Order {
   std::vector<OrderLine> lines;
   UnixTime created_at{0};
   UnixTime updated_at{0};
+  // Logistics (issue 5): who holds it and when it moved. 0 / empty: not yet.
+  std::optional<VolunteerId> volunteer;
+  std::string volunteer_name;
+  std::int64_t round_id{0};  // 0: not collected in a round
+  UnixTime assigned_at{0};
+  UnixTime purchased_at{0};
+  UnixTime delivered_at{0};
+  UnixTime received_at{0};
+  UnixTime escalated_at{0};
 };
 
 }  // namespace supplybot::handlers

@@ -27,12 +27,23 @@ void RateLimiter::prune(Millis now) {
   }
 }
 
-Millis RateLimiter::acquire(std::string_view chat_id, bool group, Millis now) {
-  prune(now);
+void RateLimiter::refill(Millis now) {
   // Refill the global bucket (burst = one second's worth).
   if (last_refill_ == 0) last_refill_ = now;
   tokens_ = std::min(global_per_second_, tokens_ + static_cast<double>(now - last_refill_) * global_per_second_ / 1000.0);
   last_refill_ = now;
+}
+
+Millis RateLimiter::acquire_global(Millis now) {
+  refill(now);
+  if (tokens_ < 1.0) return static_cast<Millis>(std::ceil((1.0 - tokens_) * 1000.0 / global_per_second_));
+  tokens_ -= 1.0;
+  return 0;
+}
+
+Millis RateLimiter::acquire(std::string_view chat_id, bool group, Millis now) {
+  prune(now);
+  refill(now);
 
   auto& st = chats_[std::string(chat_id)];
   if (st.paused_until > now) return st.paused_until - now;
@@ -76,16 +87,20 @@ std::size_t utf16_length(std::string_view s) {
   return units;
 }
 
-std::vector<std::string> split_message(std::string_view text, std::size_t max_utf16) {
+namespace {
+
+// Cuts text into pieces of at most `limit` units, where a character of n UTF-8 bytes weighs
+// weight(n) units; after a newline if one is in the second half of the piece, else after a space.
+template <typename Weight>
+std::vector<std::string> split_by(std::string_view text, std::size_t limit, Weight weight) {
   std::vector<std::string> out;
-  if (max_utf16 < 2) max_utf16 = 2;
   while (!text.empty()) {
     // Walk forward until the piece is full, remembering the last good cut points.
     std::size_t units = 0, i = 0, cut_newline = 0, cut_space = 0;
     while (i < text.size()) {
       auto n = std::min(seq_len(static_cast<unsigned char>(text[i])), text.size() - i);
-      std::size_t u = n == 4 ? 2 : 1;
-      if (units + u > max_utf16) break;
+      std::size_t u = weight(n);
+      if (units + u > limit) break;
       units += u;
       i += n;
       if (text[i - 1] == '\n') cut_newline = i;
@@ -102,6 +117,28 @@ std::vector<std::string> split_message(std::string_view text, std::size_t max_ut
     text.remove_prefix(cut);
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<std::string> split_message(std::string_view text, std::size_t max_utf16) {
+  return split_by(text, std::max<std::size_t>(max_utf16, 2), [](std::size_t n) -> std::size_t { return n == 4 ? 2 : 1; });
+}
+
+std::vector<std::string> split_message_bytes(std::string_view text, std::size_t max_bytes) {
+  return split_by(text, std::max<std::size_t>(max_bytes, 4), [](std::size_t n) { return n; });
+}
+
+std::string_view utf16_prefix(std::string_view text, std::size_t max_utf16) {
+  std::size_t units = 0, i = 0;
+  while (i < text.size()) {
+    auto n = std::min(seq_len(static_cast<unsigned char>(text[i])), text.size() - i);
+    std::size_t u = n == 4 ? 2 : 1;
+    if (units + u > max_utf16) break;
+    units += u;
+    i += n;
+  }
+  return text.substr(0, i);
 }
 
 }  // namespace supplybot::handlers

@@ -33,11 +33,15 @@ class RateLimiter {
 
   // 0 when a message to chat may go now (and records it as sent); otherwise how many ms to wait.
   Millis acquire(std::string_view chat_id, bool group, Millis now);
+  // The same for a call that is not a chat message (Telegram answerCallbackQuery): only the
+  // global rate applies.
+  Millis acquire_global(Millis now);
   // A 429 from the platform: nothing goes to that chat until now + retry_after.
   void pause_chat(std::string_view chat_id, Millis until);
 
  private:
   void prune(Millis now);
+  void refill(Millis now);
 
   double global_per_second_;
   unsigned per_chat_per_minute_;
@@ -54,6 +58,12 @@ class RateLimiter {
 // Splits text into pieces of at most max_utf16 UTF-16 code units (Telegram counts that way),
 // preferring to cut after a newline, then after a space, never inside a UTF-8 sequence.
 std::vector<std::string> split_message(std::string_view text, std::size_t max_utf16 = 4096);
+
+// The same with a limit in bytes of UTF-8 (WeCom counts that way).
+std::vector<std::string> split_message_bytes(std::string_view text, std::size_t max_bytes);
+
+// The longest prefix of text of at most max_utf16 UTF-16 units, cut between characters.
+std::string_view utf16_prefix(std::string_view text, std::size_t max_utf16);
 
 // Length in UTF-16 code units of UTF-8 text (invalid bytes count as one unit each).
 std::size_t utf16_length(std::string_view utf8);

@@ -46,7 +46,11 @@ struct NewOrder {
   std::string notes;
   bool urgent{false};
   std::vector<OrderLine> lines;
+  std::int64_t round_id{0};  // 0: not in a round
 };
+
+enum class Role { resident, volunteer, coordinator };
+std::string_view to_string(Role r);
 
 struct Member {
   Platform platform{Platform::telegram};
@@ -54,6 +58,36 @@ struct Member {
   std::string display_name;
   std::optional<HouseholdId> household;
   std::string language;
+  // Read back only; upsert_member leaves them alone (set_role, set_private_chat, touch_member).
+  Role role{Role::resident};
+  std::string username;  // @handle without '@'
+  std::optional<std::string> private_chat_id;  // set once they wrote to the bot privately
+};
+
+// A logistics volunteer (issue 5). Zones are buildings ("3", "12B"); empty zones: none covered.
+struct VolunteerRecord {
+  VolunteerId id;
+  Platform platform{Platform::telegram};
+  std::string user_id;
+  std::string display_name;
+  std::vector<Building> zones;
+  std::int32_t capacity{10};
+  bool on_shift{false};
+  bool active{true};
+  UnixTime last_assigned{0};
+};
+
+// An ordering window of one chat (round mode): orders collect until closes_at.
+struct Round {
+  std::int64_t id{0};
+  Platform platform{Platform::telegram};
+  std::string chat_id;
+  std::optional<std::int64_t> thread_id;
+  std::string language;  // "zh" / "en": the language the round was opened in
+  std::string opened_by;
+  UnixTime opened_at{0};
+  UnixTime closes_at{0};
+  UnixTime closed_at{0};  // 0: open
 };
 
 struct IsolatedHousehold {
@@ -134,6 +168,59 @@ class StoreTx {
 
   // The order a sent bot message was about (see OutgoingMessage::order_no).
   virtual std::optional<OrderId> order_for_bot_message(Platform p, std::string_view chat_id, std::string_view bot_message_id) = 0;
+
+  // --- members: roles, handles and private chats (issue 5) ---------------------------------
+  // Keeps the display name and @username current (a cheap no-op when unchanged).
+  virtual void touch_member(Platform p, std::string_view user_id, std::string_view display_name,
+                            std::string_view username, UnixTime now) = 0;
+  virtual void set_private_chat(Platform p, std::string_view user_id, std::string_view chat_id, UnixTime now) = 0;
+  virtual void set_role(Platform p, std::string_view user_id, Role role, UnixTime now) = 0;
+  virtual std::optional<Member> member_by_username(Platform p, std::string_view username) = 0;
+  virtual std::vector<Member> members_with_role(Role role) = 0;
+  // Who wrote message_id in that chat (for "reply to someone's message with /volunteer add").
+  virtual std::optional<std::string> sender_of_message(Platform p, std::string_view chat_id,
+                                                       std::string_view message_id) = 0;
+
+  // --- volunteers --------------------------------------------------------------------------
+  // Creates or updates (zones, capacity, name; reactivates) the volunteer of (platform, user_id).
+  virtual VolunteerId upsert_volunteer(const VolunteerRecord& v, std::string_view added_by, UnixTime now) = 0;
+  virtual std::optional<VolunteerRecord> volunteer(VolunteerId id) = 0;
+  virtual std::optional<VolunteerRecord> volunteer_by_user(Platform p, std::string_view user_id) = 0;
+  virtual std::vector<VolunteerRecord> active_volunteers() = 0;  // by id
+  virtual void set_volunteer_active(VolunteerId id, bool active, UnixTime now) = 0;
+  virtual void set_on_shift(VolunteerId id, bool on, UnixTime now) = 0;
+
+  // --- order logistics ---------------------------------------------------------------------
+  // Gives the order to a volunteer (status assigned, assigned_at now) or back to nobody
+  // (status pending), with an event saying why.
+  virtual void set_holder(OrderId no, std::optional<VolunteerId> v, std::string_view actor, std::string_view detail,
+                          UnixTime now) = 0;
+  // Open orders (pending, assigned, purchased) that the assignment rules place: not those
+  // collecting in an open round. By id.
+  virtual std::vector<Order> assignable_orders() = 0;
+  // A volunteer's open orders (assigned, purchased), with items, by id.
+  virtual std::vector<Order> orders_of_volunteer(VolunteerId v) = 0;
+  // Every open order with items (pending, assigned, purchased), by id.
+  virtual std::vector<Order> open_orders() = 0;
+  virtual void set_received(OrderId no, std::string_view actor, UnixTime now) = 0;
+  virtual void set_escalated(OrderId no, UnixTime now) = 0;
+  // Delivered orders the household has not confirmed, delivered at or before `before`.
+  virtual std::vector<Order> delivered_unconfirmed(UnixTime before, std::size_t limit) = 0;
+  virtual std::vector<Order> delivered_unconfirmed_of(HouseholdId h) = 0;
+  // Orders by status, and households with an order delivered since `since`.
+  virtual std::vector<std::pair<OrderStatus, std::int64_t>> status_counts() = 0;
+  virtual std::int64_t households_delivered_since(UnixTime since) = 0;
+
+  // --- rounds ------------------------------------------------------------------------------
+  virtual std::int64_t open_round(const Round& r) = 0;
+  virtual std::optional<Round> open_round_of(Platform p, std::string_view chat_id) = 0;
+  virtual std::optional<Round> round(std::int64_t id) = 0;
+  virtual std::vector<Round> rounds_due(UnixTime now) = 0;  // open with closes_at <= now
+  virtual void close_round(std::int64_t id, UnixTime now) = 0;
+  // The round's orders that are still open, with items, by id.
+  virtual std::vector<Order> orders_of_round(std::int64_t id) = 0;
+  // The latest round of a chat, open or closed.
+  virtual std::optional<Round> latest_round_of(Platform p, std::string_view chat_id) = 0;
 };
 
 class Store {

@@ -36,6 +36,14 @@ std::string not_available_yet(Lang l, std::string_view command) {
   return "指令「" + std::string(command) + "」在当前版本尚未开放，请联系协调员。";
 }
 
+std::string file_not_sent_here(Lang l, std::string_view file_name) {
+  if (l == Lang::en)
+    return "The file " + std::string(file_name) +
+           " is ready, but files cannot be sent in this chat. A coordinator can get it on the server with "
+           "`supplybot export`.";
+  return "文件「" + std::string(file_name) + "」已生成，但无法在这个聊天里发送文件。请协调员在服务器上用 supplybot export 导出。";
+}
+
 std::string format_qty(double qty) {
   if (std::fabs(qty - std::round(qty)) < 1e-9) return std::to_string(static_cast<long long>(std::llround(qty)));
   char buf[32];

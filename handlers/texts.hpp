@@ -19,6 +19,8 @@ std::string help(Lang l);
 std::string start(Lang l);
 std::string unknown_command(Lang l, std::string_view command);
 std::string not_available_yet(Lang l, std::string_view command);
+// Said instead of sending a file where the bot cannot send files (a WeCom group robot).
+std::string file_not_sent_here(Lang l, std::string_view file_name);
 
 std::string format_qty(double qty);
 std::string line_text(const OrderLine& line);

@@ -184,6 +184,7 @@ ALTER TABLE orders ADD COLUMN escalated_at INTEGER;
 CREATE INDEX orders_volunteer ON orders (volunteer_id, status) WHERE volunteer_id IS NOT NULL;
 CREATE INDEX orders_round ON orders (round_id) WHERE round_id IS NOT NULL;
 CREATE INDEX orders_awaiting_receipt ON orders (delivered_at) WHERE status = 'delivered' AND received_at IS NULL;
+CREATE INDEX inbound_message ON inbound (platform, chat_id, message_id);
 ALTER TABLE outbox ADD COLUMN callback_id TEXT;
 ALTER TABLE outbox ADD COLUMN document_name TEXT NOT NULL DEFAULT '';
 )sql";

@@ -2,6 +2,8 @@
 
 #include <SQLiteCpp/Backup.h>
 #include <SQLiteCpp/SQLiteCpp.h>
+
+#include <algorithm>
 #include <sqlite3.h>
 
 #include <unordered_map>
@@ -20,6 +22,12 @@ using handlers::Platform;
 using handlers::UnixTime;
 
 namespace sql {
+// Columns read by read_order_row, in order.
+#define ORDER_COLUMNS                                                                                         \
+  "SELECT o.id, o.household_id, h.address, o.status, o.platform, o.chat_id, o.source_message_id, o.sender_id, " \
+  "o.notes, o.urgent, o.created_at, o.updated_at, o.volunteer_id, COALESCE(v.display_name, ''), "            \
+  "COALESCE(o.round_id, 0), COALESCE(o.assigned_at, 0), COALESCE(o.purchased_at, 0), "                       \
+  "COALESCE(o.delivered_at, 0), COALESCE(o.received_at, 0), COALESCE(o.escalated_at, 0) "
 constexpr const char* insert_inbound =
     "INSERT INTO inbound (platform, update_key, chat_id, sender_id, message_id, text, edited, sent_at, received_at) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (platform, update_key) DO NOTHING";
@@ -53,11 +61,76 @@ constexpr const char* upsert_member =
     "display_name = excluded.display_name, household_id = COALESCE(excluded.household_id, members.household_id), "
     "language = CASE WHEN excluded.language = '' THEN members.language ELSE excluded.language END, "
     "updated_at = excluded.updated_at";
-constexpr const char* select_member =
-    "SELECT display_name, household_id, language FROM members WHERE platform = ? AND user_id = ?";
+#define MEMBER_COLUMNS "SELECT user_id, display_name, household_id, language, role, username, private_chat_id FROM members "
+constexpr const char* select_member = MEMBER_COLUMNS "WHERE platform = ? AND user_id = ?";
+constexpr const char* select_member_by_username = MEMBER_COLUMNS "WHERE platform = ? AND username = ? COLLATE NOCASE";
+constexpr const char* select_members_with_role = MEMBER_COLUMNS "WHERE role = ? ORDER BY platform, user_id";
+constexpr const char* touch_member =
+    "INSERT INTO members (platform, user_id, display_name, username, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5) "
+    "ON CONFLICT (platform, user_id) DO UPDATE SET display_name = excluded.display_name, username = excluded.username, "
+    "updated_at = excluded.updated_at WHERE members.display_name <> excluded.display_name OR members.username <> excluded.username";
+constexpr const char* set_private_chat =
+    "INSERT INTO members (platform, user_id, private_chat_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4) "
+    "ON CONFLICT (platform, user_id) DO UPDATE SET private_chat_id = excluded.private_chat_id, updated_at = excluded.updated_at "
+    "WHERE members.private_chat_id IS NOT excluded.private_chat_id";
+constexpr const char* set_role =
+    "INSERT INTO members (platform, user_id, role, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4) "
+    "ON CONFLICT (platform, user_id) DO UPDATE SET role = excluded.role, updated_at = excluded.updated_at";
+constexpr const char* sender_of_message =
+    "SELECT sender_id FROM inbound WHERE platform = ? AND chat_id = ? AND message_id = ? ORDER BY id LIMIT 1";
+#define VOLUNTEER_COLUMNS \
+  "SELECT id, platform, user_id, display_name, zones, capacity, on_shift, active, last_assigned_at FROM volunteers "
+constexpr const char* select_volunteer = VOLUNTEER_COLUMNS "WHERE id = ?";
+constexpr const char* select_volunteer_by_user = VOLUNTEER_COLUMNS "WHERE platform = ? AND user_id = ?";
+constexpr const char* active_volunteers = VOLUNTEER_COLUMNS "WHERE active = 1 ORDER BY id";
+constexpr const char* upsert_volunteer =
+    "INSERT INTO volunteers (platform, user_id, display_name, zones, capacity, added_by, created_at, updated_at) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7) ON CONFLICT (platform, user_id) DO UPDATE SET "
+    "display_name = excluded.display_name, zones = excluded.zones, capacity = excluded.capacity, active = 1, "
+    "updated_at = excluded.updated_at RETURNING id";
+constexpr const char* set_volunteer_active =
+    "UPDATE volunteers SET active = ?, on_shift = CASE WHEN ? = 0 THEN 0 ELSE on_shift END, updated_at = ? WHERE id = ?";
+constexpr const char* set_on_shift = "UPDATE volunteers SET on_shift = ?, updated_at = ? WHERE id = ?";
+constexpr const char* set_holder =
+    "UPDATE orders SET volunteer_id = ?1, assigned_at = CASE WHEN ?1 IS NULL THEN NULL ELSE ?2 END, "
+    "status = CASE WHEN status = 'purchased' THEN status WHEN ?1 IS NULL THEN 'pending' ELSE 'assigned' END, "
+    "escalated_at = NULL, updated_at = ?2 WHERE id = ?3";
+constexpr const char* touch_last_assigned = "UPDATE volunteers SET last_assigned_at = ? WHERE id = ?";
+constexpr const char* assignable_orders =
+    ORDER_COLUMNS "FROM orders o JOIN households h ON h.id = o.household_id LEFT JOIN volunteers v ON v.id = o.volunteer_id "
+    "LEFT JOIN rounds r ON r.id = o.round_id WHERE o.status IN ('pending', 'assigned', 'purchased') "
+    "AND (o.round_id IS NULL OR r.closed_at IS NOT NULL) ORDER BY o.id";
+constexpr const char* orders_of_volunteer =
+    ORDER_COLUMNS "FROM orders o JOIN households h ON h.id = o.household_id LEFT JOIN volunteers v ON v.id = o.volunteer_id "
+    "WHERE o.volunteer_id = ? AND o.status IN ('assigned', 'purchased') ORDER BY o.id";
+constexpr const char* open_orders =
+    ORDER_COLUMNS "FROM orders o JOIN households h ON h.id = o.household_id LEFT JOIN volunteers v ON v.id = o.volunteer_id "
+    "WHERE o.status IN ('pending', 'assigned', 'purchased') ORDER BY o.id";
+constexpr const char* orders_of_round =
+    ORDER_COLUMNS "FROM orders o JOIN households h ON h.id = o.household_id LEFT JOIN volunteers v ON v.id = o.volunteer_id "
+    "WHERE o.round_id = ? AND o.status IN ('pending', 'assigned', 'purchased') ORDER BY o.id";
+constexpr const char* delivered_unconfirmed =
+    ORDER_COLUMNS "FROM orders o JOIN households h ON h.id = o.household_id LEFT JOIN volunteers v ON v.id = o.volunteer_id "
+    "WHERE o.status = 'delivered' AND o.received_at IS NULL AND o.delivered_at <= ? ORDER BY o.delivered_at LIMIT ?";
+constexpr const char* delivered_unconfirmed_of =
+    ORDER_COLUMNS "FROM orders o JOIN households h ON h.id = o.household_id LEFT JOIN volunteers v ON v.id = o.volunteer_id "
+    "WHERE o.household_id = ? AND o.status = 'delivered' AND o.received_at IS NULL ORDER BY o.id";
+constexpr const char* set_received = "UPDATE orders SET received_at = ?, updated_at = ? WHERE id = ?";
+constexpr const char* set_escalated = "UPDATE orders SET escalated_at = ? WHERE id = ?";
+constexpr const char* households_delivered_since =
+    "SELECT COUNT(DISTINCT household_id) FROM orders WHERE status = 'delivered' AND delivered_at >= ?";
+#define ROUND_COLUMNS \
+  "SELECT id, platform, chat_id, thread_id, language, opened_by, opened_at, closes_at, COALESCE(closed_at, 0) FROM rounds "
+constexpr const char* insert_round =
+    "INSERT INTO rounds (platform, chat_id, thread_id, language, opened_by, opened_at, closes_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* open_round_of = ROUND_COLUMNS "WHERE platform = ? AND chat_id = ? AND closed_at IS NULL";
+constexpr const char* latest_round_of = ROUND_COLUMNS "WHERE platform = ? AND chat_id = ? ORDER BY id DESC LIMIT 1";
+constexpr const char* select_round = ROUND_COLUMNS "WHERE id = ?";
+constexpr const char* rounds_due = ROUND_COLUMNS "WHERE closed_at IS NULL AND closes_at <= ? ORDER BY closes_at, id";
+constexpr const char* close_round = "UPDATE rounds SET closed_at = ? WHERE id = ? AND closed_at IS NULL";
 constexpr const char* insert_order =
-    "INSERT INTO orders (household_id, platform, chat_id, source_message_id, sender_id, notes, urgent, created_at, updated_at) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "INSERT INTO orders (household_id, platform, chat_id, source_message_id, sender_id, notes, urgent, created_at, updated_at, "
+    "round_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 constexpr const char* insert_item =
     "INSERT INTO order_items (order_id, position, name, qty, unit, text, category, note, missing) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -65,8 +138,7 @@ constexpr const char* delete_items = "DELETE FROM order_items WHERE order_id = ?
 constexpr const char* insert_event =
     "INSERT INTO order_events (order_id, at, actor, from_status, to_status, detail) VALUES (?, ?, ?, ?, ?, ?)";
 constexpr const char* select_order =
-    "SELECT o.id, o.household_id, h.address, o.status, o.platform, o.chat_id, o.source_message_id, o.sender_id, "
-    "o.notes, o.urgent, o.created_at, o.updated_at FROM orders o JOIN households h ON h.id = o.household_id "
+    ORDER_COLUMNS "FROM orders o JOIN households h ON h.id = o.household_id LEFT JOIN volunteers v ON v.id = o.volunteer_id "
     "WHERE o.id = ?";
 constexpr const char* select_order_by_source =
     "SELECT id FROM orders WHERE platform = ? AND chat_id = ? AND source_message_id = ? ORDER BY id DESC LIMIT 1";
@@ -74,7 +146,11 @@ constexpr const char* select_items =
     "SELECT name, qty, unit, text, category, note, missing FROM order_items WHERE order_id = ? ORDER BY position";
 constexpr const char* update_order_notes = "UPDATE orders SET notes = ?, updated_at = ? WHERE id = ?";
 constexpr const char* select_status = "SELECT status FROM orders WHERE id = ?";
-constexpr const char* update_status = "UPDATE orders SET status = ?, updated_at = ? WHERE id = ?";
+// The time of each step is kept on the order for lists and exports (events keep the history).
+constexpr const char* update_status =
+    "UPDATE orders SET status = ?1, updated_at = ?2, "
+    "purchased_at = CASE WHEN ?1 = 'purchased' THEN ?2 ELSE purchased_at END, "
+    "delivered_at = CASE WHEN ?1 = 'delivered' THEN ?2 ELSE delivered_at END WHERE id = ?3";
 constexpr const char* open_orders_of =
     "SELECT id FROM orders WHERE household_id = ? AND status NOT IN ('delivered', 'cancelled') ORDER BY id";
 constexpr const char* order_for_bot_message =
@@ -89,8 +165,7 @@ constexpr const char* relink_member =
     "UPDATE members SET household_id = ?, updated_at = ? WHERE platform = ? AND user_id = ?";
 constexpr const char* move_order = "UPDATE orders SET household_id = ?, updated_at = ? WHERE id = ?";
 constexpr const char* recent_orders =
-    "SELECT o.id, o.household_id, h.address, o.status, o.platform, o.chat_id, o.source_message_id, o.sender_id, "
-    "o.notes, o.urgent, o.created_at, o.updated_at FROM orders o JOIN households h ON h.id = o.household_id "
+    ORDER_COLUMNS "FROM orders o JOIN households h ON h.id = o.household_id LEFT JOIN volunteers v ON v.id = o.volunteer_id "
     "ORDER BY o.id DESC LIMIT ?";
 constexpr const char* last_order_of =
     "SELECT id FROM orders WHERE household_id = ? AND status <> 'cancelled' ORDER BY id DESC LIMIT 1";
@@ -158,7 +233,77 @@ Order read_order_row(SQLite::Statement& q) {
   o.urgent = q.getColumn(9).getInt() != 0;
   o.created_at = q.getColumn(10).getInt64();
   o.updated_at = q.getColumn(11).getInt64();
+  if (!q.getColumn(12).isNull()) o.volunteer = handlers::VolunteerId{q.getColumn(12).getInt64()};
+  o.volunteer_name = q.getColumn(13).getString();
+  o.round_id = q.getColumn(14).getInt64();
+  o.assigned_at = q.getColumn(15).getInt64();
+  o.purchased_at = q.getColumn(16).getInt64();
+  o.delivered_at = q.getColumn(17).getInt64();
+  o.received_at = q.getColumn(18).getInt64();
+  o.escalated_at = q.getColumn(19).getInt64();
   return o;
+}
+
+// Columns as in MEMBER_COLUMNS.
+Member read_member(SQLite::Statement& q, Platform p) {
+  Member m{.platform = p, .user_id = q.getColumn(0).getString(), .display_name = q.getColumn(1).getString()};
+  if (!q.getColumn(2).isNull()) m.household = HouseholdId{q.getColumn(2).getInt64()};
+  m.language = q.getColumn(3).getString();
+  auto role = q.getColumn(4).getString();
+  m.role = role == "coordinator" ? handlers::Role::coordinator
+           : role == "volunteer" ? handlers::Role::volunteer
+                                 : handlers::Role::resident;
+  m.username = q.getColumn(5).getString();
+  if (!q.getColumn(6).isNull()) m.private_chat_id = q.getColumn(6).getString();
+  return m;
+}
+
+std::vector<handlers::Building> split_zones(const std::string& text) {
+  std::vector<handlers::Building> out;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    auto comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    if (comma > start) out.push_back(text.substr(start, comma - start));
+    start = comma + 1;
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::string join_zones(const std::vector<handlers::Building>& zones) {
+  std::string out;
+  for (const auto& z : zones) out += (out.empty() ? "" : ",") + z;
+  return out;
+}
+
+// Columns as in VOLUNTEER_COLUMNS.
+handlers::VolunteerRecord read_volunteer(SQLite::Statement& q) {
+  return handlers::VolunteerRecord{
+      .id = handlers::VolunteerId{q.getColumn(0).getInt64()},
+      .platform = handlers::platform_from_string(q.getColumn(1).getString()).value_or(Platform::telegram),
+      .user_id = q.getColumn(2).getString(),
+      .display_name = q.getColumn(3).getString(),
+      .zones = split_zones(q.getColumn(4).getString()),
+      .capacity = q.getColumn(5).getInt(),
+      .on_shift = q.getColumn(6).getInt() != 0,
+      .active = q.getColumn(7).getInt() != 0,
+      .last_assigned = q.getColumn(8).getInt64()};
+}
+
+// Columns as in ROUND_COLUMNS.
+handlers::Round read_round(SQLite::Statement& q) {
+  handlers::Round r{.id = q.getColumn(0).getInt64(),
+                    .platform = handlers::platform_from_string(q.getColumn(1).getString()).value_or(Platform::telegram),
+                    .chat_id = q.getColumn(2).getString()};
+  if (!q.getColumn(3).isNull()) r.thread_id = q.getColumn(3).getInt64();
+  r.language = q.getColumn(4).getString();
+  r.opened_by = q.getColumn(5).getString();
+  r.opened_at = q.getColumn(6).getInt64();
+  r.closes_at = q.getColumn(7).getInt64();
+  r.closed_at = q.getColumn(8).getInt64();
+  return r;
 }
 
 void read_lines(SQLite::Statement& q, Order& o) {
@@ -323,10 +468,7 @@ class SqliteStore::Tx final : public handlers::StoreTx {
     q.bind(1, platform_text(p));
     q.bind(2, std::string(user_id));
     if (!q.executeStep()) return std::nullopt;
-    Member m{.platform = p, .user_id = std::string(user_id), .display_name = q.getColumn(0).getString()};
-    if (!q.getColumn(1).isNull()) m.household = HouseholdId{q.getColumn(1).getInt64()};
-    m.language = q.getColumn(2).getString();
-    return m;
+    return read_member(q, p);
   }
 
   void set_isolation(HouseholdId h, UnixTime from, UnixTime until) override {
@@ -382,6 +524,7 @@ class SqliteStore::Tx final : public handlers::StoreTx {
     s.bind(7, o.urgent ? 1 : 0);
     s.bind(8, static_cast<std::int64_t>(now));
     s.bind(9, static_cast<std::int64_t>(now));
+    if (o.round_id != 0) s.bind(10, o.round_id); else s.bind(10);
     s.exec();
     OrderId no{db_.getLastInsertRowid()};
     insert_lines(no, o.lines);
@@ -530,7 +673,272 @@ class SqliteStore::Tx final : public handlers::StoreTx {
     s.exec();
   }
 
+  // --- members -------------------------------------------------------------------------------
+  void touch_member(Platform p, std::string_view user_id, std::string_view display_name, std::string_view username,
+                    UnixTime now) override {
+    auto& s = stmt(sql::touch_member);
+    s.bind(1, platform_text(p));
+    s.bind(2, std::string(user_id));
+    s.bind(3, std::string(display_name));
+    s.bind(4, std::string(username));
+    s.bind(5, static_cast<std::int64_t>(now));
+    s.exec();
+  }
+
+  void set_private_chat(Platform p, std::string_view user_id, std::string_view chat_id, UnixTime now) override {
+    auto& s = stmt(sql::set_private_chat);
+    s.bind(1, platform_text(p));
+    s.bind(2, std::string(user_id));
+    s.bind(3, std::string(chat_id));
+    s.bind(4, static_cast<std::int64_t>(now));
+    s.exec();
+  }
+
+  void set_role(Platform p, std::string_view user_id, handlers::Role role, UnixTime now) override {
+    auto& s = stmt(sql::set_role);
+    s.bind(1, platform_text(p));
+    s.bind(2, std::string(user_id));
+    s.bind(3, std::string(handlers::to_string(role)));
+    s.bind(4, static_cast<std::int64_t>(now));
+    s.exec();
+  }
+
+  std::optional<Member> member_by_username(Platform p, std::string_view username) override {
+    auto& q = stmt(sql::select_member_by_username);
+    q.bind(1, platform_text(p));
+    q.bind(2, std::string(username));
+    if (!q.executeStep()) return std::nullopt;
+    return read_member(q, p);
+  }
+
+  std::vector<Member> members_with_role(handlers::Role role) override {
+    // Platform is not a column of MEMBER_COLUMNS; read it separately.
+    std::vector<std::pair<std::string, std::string>> keys;
+    {
+      auto& q = stmt("SELECT platform, user_id FROM members WHERE role = ? ORDER BY platform, user_id");
+      q.bind(1, std::string(handlers::to_string(role)));
+      while (q.executeStep()) keys.emplace_back(q.getColumn(0).getString(), q.getColumn(1).getString());
+    }
+    std::vector<Member> out;
+    for (const auto& [platform, user] : keys) {
+      auto p = handlers::platform_from_string(platform);
+      if (!p) continue;
+      if (auto m = member(*p, user)) out.push_back(std::move(*m));
+    }
+    return out;
+  }
+
+  std::optional<std::string> sender_of_message(Platform p, std::string_view chat_id, std::string_view message_id) override {
+    auto& q = stmt(sql::sender_of_message);
+    q.bind(1, platform_text(p));
+    q.bind(2, std::string(chat_id));
+    q.bind(3, std::string(message_id));
+    if (!q.executeStep()) return std::nullopt;
+    return q.getColumn(0).getString();
+  }
+
+  // --- volunteers ----------------------------------------------------------------------------
+  handlers::VolunteerId upsert_volunteer(const handlers::VolunteerRecord& v, std::string_view added_by,
+                                         UnixTime now) override {
+    auto& s = stmt(sql::upsert_volunteer);
+    s.bind(1, platform_text(v.platform));
+    s.bind(2, v.user_id);
+    s.bind(3, v.display_name);
+    s.bind(4, join_zones(v.zones));
+    s.bind(5, v.capacity);
+    s.bind(6, std::string(added_by));
+    s.bind(7, static_cast<std::int64_t>(now));
+    if (!s.executeStep()) throw std::runtime_error("volunteer upsert returned no id");
+    handlers::VolunteerId id{s.getColumn(0).getInt64()};
+    s.reset();
+    return id;
+  }
+
+  std::optional<handlers::VolunteerRecord> volunteer(handlers::VolunteerId id) override {
+    auto& q = stmt(sql::select_volunteer);
+    q.bind(1, id.value);
+    if (!q.executeStep()) return std::nullopt;
+    return read_volunteer(q);
+  }
+
+  std::optional<handlers::VolunteerRecord> volunteer_by_user(Platform p, std::string_view user_id) override {
+    auto& q = stmt(sql::select_volunteer_by_user);
+    q.bind(1, platform_text(p));
+    q.bind(2, std::string(user_id));
+    if (!q.executeStep()) return std::nullopt;
+    return read_volunteer(q);
+  }
+
+  std::vector<handlers::VolunteerRecord> active_volunteers() override {
+    auto& q = stmt(sql::active_volunteers);
+    std::vector<handlers::VolunteerRecord> out;
+    while (q.executeStep()) out.push_back(read_volunteer(q));
+    return out;
+  }
+
+  void set_volunteer_active(handlers::VolunteerId id, bool active, UnixTime now) override {
+    auto& s = stmt(sql::set_volunteer_active);
+    s.bind(1, active ? 1 : 0);
+    s.bind(2, active ? 1 : 0);
+    s.bind(3, static_cast<std::int64_t>(now));
+    s.bind(4, id.value);
+    s.exec();
+  }
+
+  void set_on_shift(handlers::VolunteerId id, bool on, UnixTime now) override {
+    auto& s = stmt(sql::set_on_shift);
+    s.bind(1, on ? 1 : 0);
+    s.bind(2, static_cast<std::int64_t>(now));
+    s.bind(3, id.value);
+    s.exec();
+  }
+
+  // --- order logistics -----------------------------------------------------------------------
+  void set_holder(OrderId no, std::optional<handlers::VolunteerId> v, std::string_view actor, std::string_view detail,
+                  UnixTime now) override {
+    auto from = current_status(no);
+    auto& s = stmt(sql::set_holder);
+    if (v) s.bind(1, v->value); else s.bind(1);
+    s.bind(2, static_cast<std::int64_t>(now));
+    s.bind(3, no.value);
+    s.exec();
+    if (v) {
+      auto& t = stmt(sql::touch_last_assigned);
+      t.bind(1, static_cast<std::int64_t>(now));
+      t.bind(2, v->value);
+      t.exec();
+    }
+    auto to = current_status(no).value_or(OrderStatus::pending);
+    insert_event(no, actor, from, to, detail, now);
+  }
+
+  std::vector<Order> assignable_orders() override { return orders_with_lines(stmt(sql::assignable_orders)); }
+
+  std::vector<Order> orders_of_volunteer(handlers::VolunteerId v) override {
+    auto& q = stmt(sql::orders_of_volunteer);
+    q.bind(1, v.value);
+    return orders_with_lines(q);
+  }
+
+  std::vector<Order> open_orders() override { return orders_with_lines(stmt(sql::open_orders)); }
+
+  void set_received(OrderId no, std::string_view actor, UnixTime now) override {
+    auto& s = stmt(sql::set_received);
+    s.bind(1, static_cast<std::int64_t>(now));
+    s.bind(2, static_cast<std::int64_t>(now));
+    s.bind(3, no.value);
+    s.exec();
+    insert_event(no, actor, OrderStatus::delivered, OrderStatus::delivered, "receipt confirmed", now);
+  }
+
+  void set_escalated(OrderId no, UnixTime now) override {
+    auto& s = stmt(sql::set_escalated);
+    s.bind(1, static_cast<std::int64_t>(now));
+    s.bind(2, no.value);
+    s.exec();
+  }
+
+  std::vector<Order> delivered_unconfirmed(UnixTime before, std::size_t limit) override {
+    auto& q = stmt(sql::delivered_unconfirmed);
+    q.bind(1, static_cast<std::int64_t>(before));
+    q.bind(2, static_cast<std::int64_t>(limit));
+    return orders_with_lines(q);
+  }
+
+  std::vector<Order> delivered_unconfirmed_of(HouseholdId h) override {
+    auto& q = stmt(sql::delivered_unconfirmed_of);
+    q.bind(1, h.value);
+    return orders_with_lines(q);
+  }
+
+  std::vector<std::pair<OrderStatus, std::int64_t>> status_counts() override {
+    auto& q = stmt(sql::orders_by_status);
+    std::vector<std::pair<OrderStatus, std::int64_t>> out;
+    while (q.executeStep()) {
+      if (auto st = handlers::order_status_from_string(q.getColumn(0).getString()))
+        out.emplace_back(*st, q.getColumn(1).getInt64());
+    }
+    return out;
+  }
+
+  std::int64_t households_delivered_since(UnixTime since) override {
+    auto& q = stmt(sql::households_delivered_since);
+    q.bind(1, static_cast<std::int64_t>(since));
+    q.executeStep();
+    return q.getColumn(0).getInt64();
+  }
+
+  // --- rounds --------------------------------------------------------------------------------
+  std::int64_t open_round(const handlers::Round& r) override {
+    auto& s = stmt(sql::insert_round);
+    s.bind(1, platform_text(r.platform));
+    s.bind(2, r.chat_id);
+    if (r.thread_id) s.bind(3, *r.thread_id); else s.bind(3);
+    s.bind(4, r.language);
+    s.bind(5, r.opened_by);
+    s.bind(6, static_cast<std::int64_t>(r.opened_at));
+    s.bind(7, static_cast<std::int64_t>(r.closes_at));
+    s.exec();
+    return db_.getLastInsertRowid();
+  }
+
+  std::optional<handlers::Round> open_round_of(Platform p, std::string_view chat_id) override {
+    auto& q = stmt(sql::open_round_of);
+    q.bind(1, platform_text(p));
+    q.bind(2, std::string(chat_id));
+    if (!q.executeStep()) return std::nullopt;
+    return read_round(q);
+  }
+
+  std::optional<handlers::Round> latest_round_of(Platform p, std::string_view chat_id) override {
+    auto& q = stmt(sql::latest_round_of);
+    q.bind(1, platform_text(p));
+    q.bind(2, std::string(chat_id));
+    if (!q.executeStep()) return std::nullopt;
+    return read_round(q);
+  }
+
+  std::optional<handlers::Round> round(std::int64_t id) override {
+    auto& q = stmt(sql::select_round);
+    q.bind(1, id);
+    if (!q.executeStep()) return std::nullopt;
+    return read_round(q);
+  }
+
+  std::vector<handlers::Round> rounds_due(UnixTime now) override {
+    auto& q = stmt(sql::rounds_due);
+    q.bind(1, static_cast<std::int64_t>(now));
+    std::vector<handlers::Round> out;
+    while (q.executeStep()) out.push_back(read_round(q));
+    return out;
+  }
+
+  void close_round(std::int64_t id, UnixTime now) override {
+    auto& s = stmt(sql::close_round);
+    s.bind(1, static_cast<std::int64_t>(now));
+    s.bind(2, id);
+    s.exec();
+  }
+
+  std::vector<Order> orders_of_round(std::int64_t id) override {
+    auto& q = stmt(sql::orders_of_round);
+    q.bind(1, id);
+    return orders_with_lines(q);
+  }
+
  private:
+  // Reads every row of q (ORDER_COLUMNS), then each order's items.
+  std::vector<Order> orders_with_lines(SQLite::Statement& q) {
+    std::vector<Order> out;
+    while (q.executeStep()) out.push_back(read_order_row(q));
+    for (auto& o : out) {
+      auto& items = stmt(sql::select_items);
+      items.bind(1, o.no.value);
+      read_lines(items, o);
+    }
+    return out;
+  }
+
   std::optional<OrderStatus> current_status(OrderId no) {
     auto& q = stmt(sql::select_status);
     q.bind(1, no.value);

@@ -1,8 +1,12 @@
 #include "bot/telegram/bot_api.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 
 #include <nlohmann/json.hpp>
+
+#include "handlers/outbox_policy.hpp"
 
 namespace supplybot::bot::telegram {
 
@@ -18,10 +22,11 @@ json chat_id_value(const std::string& id) {
   return id;
 }
 
-}  // namespace
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
-std::string send_message_body(const handlers::OutgoingMessage& m) {
-  json j = {{"chat_id", chat_id_value(m.chat_id)}, {"text", m.text}};
+// The parts of sendMessage and sendDocument that say where the message goes.
+json addressing(const handlers::OutgoingMessage& m) {
+  json j = {{"chat_id", chat_id_value(m.chat_id)}};
   if (m.thread_id) j["message_thread_id"] = *m.thread_id;
   if (m.reply_to) {
     std::int64_t mid = 0;
@@ -33,13 +38,72 @@ std::string send_message_body(const handlers::OutgoingMessage& m) {
     json markup = json::parse(m.markup_json, nullptr, false);
     if (!markup.is_discarded()) j["reply_markup"] = std::move(markup);
   }
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+  return j;
+}
+
+// A file name that cannot end the quoted Content-Disposition parameter or the header line.
+std::string safe_filename(std::string_view name) {
+  std::string out;
+  for (char c : name) out += (c == '"' || c == '\\' || c == '\r' || c == '\n' || c == '\0') ? '_' : c;
+  return out.empty() ? "file" : out;
+}
+
+bool ends_with_csv(std::string_view name) {
+  if (name.size() < 4) return false;
+  auto ext = name.substr(name.size() - 4);
+  return ext[0] == '.' && std::tolower(static_cast<unsigned char>(ext[1])) == 'c' &&
+         std::tolower(static_cast<unsigned char>(ext[2])) == 's' && std::tolower(static_cast<unsigned char>(ext[3])) == 'v';
+}
+
+}  // namespace
+
+std::string send_message_body(const handlers::OutgoingMessage& m) {
+  json j = addressing(m);
+  j["text"] = m.text;
+  return dump(j);
 }
 
 std::string answer_callback_body(std::string_view callback_query_id, std::string_view text) {
   json j = {{"callback_query_id", std::string(callback_query_id)}};
-  if (!text.empty()) j["text"] = std::string(text);
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (!text.empty()) {
+    if (handlers::utf16_length(text) <= k_callback_text_max) {
+      j["text"] = std::string(text);
+    } else {
+      // "…" is one UTF-16 unit.
+      j["text"] = std::string(handlers::utf16_prefix(text, k_callback_text_max - 1)) + "…";
+    }
+  }
+  return dump(j);
+}
+
+MultipartBody send_document_body(const handlers::OutgoingMessage& m) {
+  std::vector<std::pair<std::string, std::string>> fields;
+  const json where = addressing(m);
+  for (const auto& [key, value] : where.items())
+    fields.emplace_back(key, value.is_string() ? value.get<std::string>() : dump(value));
+  std::string filename = safe_filename(m.document_name);
+  std::string file_type = ends_with_csv(m.document_name) ? "text/csv" : "application/octet-stream";
+
+  // A boundary that occurs nowhere in what it separates.
+  std::string boundary;
+  for (unsigned n = 0;; ++n) {
+    boundary = "supplybot-boundary-" + std::to_string(n);
+    bool clash = m.text.find(boundary) != std::string::npos;
+    for (const auto& f : fields) clash = clash || f.second.find(boundary) != std::string::npos;
+    if (!clash) break;
+  }
+  std::string body;
+  body.reserve(m.text.size() + 512);
+  for (const auto& [name, value] : fields) {
+    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n";
+    body += value;
+    body += "\r\n";
+  }
+  body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"document\"; filename=\"" + filename +
+          "\"\r\nContent-Type: " + file_type + "\r\n\r\n";
+  body += m.text;
+  body += "\r\n--" + boundary + "--\r\n";
+  return MultipartBody{.content_type = "multipart/form-data; boundary=" + boundary, .body = std::move(body)};
 }
 
 SendResult interpret_response(int status, std::string_view body, std::string_view retry_after_header,

@@ -814,9 +814,22 @@ struct ParseRun {
       ok = true;
     } else {
       bool separated = r > 0 || is_digit(rest.front()) || rest.front() == U'#' || rest.front() == U'@';
-      // Arguments look like arguments: 12, #12, @li, 3-2-502; not "今天送了鸡蛋40盒".
-      ok = separated && !args.empty() && std::all_of(args.begin(), args.end(), [](const std::string& a) {
+      // Arguments look like arguments: 12, #12, @li, 3-2-502, zones=1,2 / 楼栋=1-5, a verb of the
+      // logistics commands (志愿者 添加, 轮次 开始 20:00); not "今天送了鸡蛋40盒". "已购 12 缺 鸡蛋":
+      // what follows 缺 / missing is free text.
+      auto checked_end = args.end();
+      if (best->name == "bought" && args.size() >= 2) {
+        checked_end = std::find_if(args.begin() + 1, args.end(), [](const std::string& a) {
+          return a == "缺" || a == "缺货" || a == "没买到" || a == "missing";
+        });
+      }
+      static constexpr std::string_view kVerbs[] = {"添加", "删除", "移除", "列表", "名单", "开始", "截止", "结束",
+                                                    "状态", "add", "remove", "list", "open", "close", "status", "all",
+                                                    "全部"};
+      ok = separated && !args.empty() && std::all_of(args.begin(), checked_end, [](const std::string& a) {
              if (a.front() == '@') return true;
+             if (a.find('=') != std::string::npos || a.find("：") != std::string::npos) return true;
+             if (std::find(std::begin(kVerbs), std::end(kVerbs), a) != std::end(kVerbs)) return true;
              bool has_digit = a.find_first_of("0123456789") != std::string::npos;
              bool ascii = std::all_of(a.begin(), a.end(), [](char c) {
                return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c == '#' || c == '-' || c == '_';

@@ -96,3 +96,32 @@ TEST_CASE("config: the example config is valid") {
   for (const auto& e : r.errors) MESSAGE(e);
   CHECK(r.ok());
 }
+
+TEST_CASE("config: outbound URLs for WeCom and the bridge are http(s) URLs") {
+  auto ok = load({}, {{"SUPPLYBOT_WECHAT_OUTBOUND_URL", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc-123"},
+                      {"SUPPLYBOT_BRIDGE_TOKEN", "t"},
+                      {"SUPPLYBOT_BRIDGE_CALLBACK_URL", "http://10.0.0.5:8090/supplybot/replies"}});
+  REQUIRE(ok.ok());
+  CHECK(ok.config.wechat.outbound_url == "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc-123");
+  CHECK(ok.config.bridge.callback_url == "http://10.0.0.5:8090/supplybot/replies");
+
+  SUBCASE("anything else is refused, without repeating the value (a webhook URL holds its key)") {
+    for (std::string bad : {"ftp://host/x?key=SECRETKEY", "qyapi.weixin.qq.com/send?key=SECRETKEY", "https://?key=SECRETKEY",
+                            "https://user:SECRETKEY@host/x", "https://host/a b?key=SECRETKEY"}) {
+      CAPTURE(bad);
+      auto r = load({}, {{"SUPPLYBOT_WECHAT_OUTBOUND_URL", bad}});
+      CHECK(mentions(r, "wechat.outbound_url"));
+      for (const auto& e : r.errors) CHECK(e.find("SECRETKEY") == std::string::npos);
+    }
+    CHECK(mentions(load({}, {{"SUPPLYBOT_BRIDGE_TOKEN", "t"}, {"SUPPLYBOT_BRIDGE_CALLBACK_URL", "localhost:9000"}}),
+                   "bridge.callback_url"));
+  }
+  SUBCASE("the bridge callback is sent with the bridge token, so it needs one") {
+    CHECK(mentions(load({}, {{"SUPPLYBOT_BRIDGE_CALLBACK_URL", "http://127.0.0.1:9/cb"}}), "bridge.callback_url"));
+  }
+  SUBCASE("a robot webhook is refused beside an Official Account or WeCom app id") {
+    auto r = load({}, {{"SUPPLYBOT_WECHAT_OUTBOUND_URL", "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k"},
+                       {"SUPPLYBOT_WECHAT_APP_ID", "wx5823bf96d3bd56c7"}});
+    CHECK(mentions(r, "wechat.outbound_url"));
+  }
+}

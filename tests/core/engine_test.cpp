@@ -341,7 +341,8 @@ TEST_CASE("engine: coordinators mark households isolated and see who has not ord
   auto list = c.say("99", "隔离名单");
   CHECK(list.outcome == "isolated_list");
   auto text = c.reply_text(list);
-  CHECK(c.reply_text(c.say("99", "/isolated")).find("5-1101, 7 days left, never ordered  ← call them") != std::string::npos);
+  // A slash command says nothing about the sender's language: the default (Chinese) answers.
+  CHECK(c.reply_text(c.say("99", "/isolated")).find("5-1101，还剩 7 天，从未下单") != std::string::npos);
   CHECK(text.find("3-2-502") != std::string::npos);
   CHECK(text.find("5-1101，还剩 7 天，从未下单  ← 请电话联系") != std::string::npos);
   CHECK(text.find("其中 1 户") != std::string::npos);

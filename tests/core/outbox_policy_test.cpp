@@ -84,3 +84,30 @@ TEST_CASE("utf16 length counts astral characters twice") {
   CHECK(utf16_length("白菜") == 2);
   CHECK(utf16_length("😀") == 2);
 }
+
+TEST_CASE("rate limiter: calls that are not chat messages only take the global rate") {
+  RateLimiter l(30, 1);
+  CHECK(l.acquire("-100", true, 1'000'000) == 0);
+  CHECK(l.acquire("-100", true, 1'000'001) > 0);  // the group's one message this minute
+  for (int i = 0; i < 29; ++i) CHECK(l.acquire_global(1'000'002) == 0);
+  CHECK(l.acquire_global(1'000'002) > 0);  // 30 a second in all
+  CHECK(l.acquire_global(1'001'100) == 0);
+}
+
+TEST_CASE("split: by bytes for platforms that count bytes") {
+  std::string text;
+  for (int i = 0; i < 100; ++i) text += "白菜2斤\n";  // 11 bytes a line
+  auto parts = split_message_bytes(text, 100);
+  for (const auto& p : parts) CHECK(p.size() <= 100);
+  std::string joined;
+  for (const auto& p : parts) joined += p + "\n";
+  CHECK(joined == text);
+  CHECK(split_message_bytes("short", 2048) == std::vector<std::string>{"short"});
+}
+
+TEST_CASE("utf16 prefix stops between characters") {
+  CHECK(utf16_prefix("abc", 2) == "ab");
+  CHECK(utf16_prefix("a😀b", 2) == "a");
+  CHECK(utf16_prefix("a😀b", 3) == "a😀");
+  CHECK(utf16_prefix("白菜", 10) == "白菜");
+}
