@@ -5,6 +5,7 @@
 #include <map>
 
 #include "handlers/dispatch.hpp"
+#include "handlers/export.hpp"
 #include "handlers/logistics.hpp"
 #include "handlers/logistics_texts.hpp"
 #include "handlers/shopping.hpp"
@@ -352,6 +353,31 @@ void handle_shopping(Turn& t) {
   t.result.outcome = "shopping";
 }
 
+// /export [round N]: the orders spreadsheet (CSV with BOM) as a file. It holds addresses, so it
+// goes to the coordinator's private chat only.
+void handle_export(Turn& t, const Parsed& p) {
+  std::optional<std::int64_t> round;
+  for (const auto& a : p.args)
+    if (all_digits(a) && a.size() < 12) round = std::stoll(a);
+  std::optional<OutgoingMessage> target;
+  if (t.in_private()) target = OutgoingMessage{.platform = t.m.platform, .chat_id = t.m.chat_id};
+  else target = t.dispatch.private_chat_of(t, t.m.platform, t.m.sender_id);
+  if (!target) {
+    t.reply(texts::export_private_only(t.lang));
+    t.result.outcome = "export_private_only";
+    return;
+  }
+  auto rows = t.tx.export_rows(round);
+  target->text = orders_csv(rows, t.config.utc_offset_minutes);
+  auto stamp = format_local_minute(t.now, t.config.utc_offset_minutes);  // "2025-11-28 11:20"
+  for (auto& ch : stamp)
+    if (ch == ' ' || ch == ':') ch = '-';
+  target->document_name = "orders-" + (round ? "round" + std::to_string(*round) + "-" : std::string()) + stamp + ".csv";
+  t.send(std::move(*target));
+  if (!t.in_private()) t.reply(texts::sent_privately(t.lang));
+  t.result.outcome = "export";
+}
+
 }  // namespace
 
 // Closes a round: its orders are split among the volunteers by building (one trip each), each
@@ -414,10 +440,7 @@ bool handle_coordinator_command(Turn& t, const Parsed& p) {
   else if (c == "round") handle_round(t, p);
   else if (c == "summary") handle_summary(t);
   else if (c == "shopping") handle_shopping(t);
-  else {
-    t.reply(texts::not_available_yet(t.lang, "/export"));
-    t.result.outcome = "not_available";
-  }
+  else handle_export(t, p);
   return true;
 }
 

@@ -417,6 +417,11 @@ std::string assigned_by_coordinator(Lang l, const Order& o, std::string_view vol
   return s;
 }
 
+std::string export_private_only(Lang l) {
+  if (en(l)) return "The export holds addresses, so I send it only in a private chat: open one with me (/start) and send /export there.";
+  return "导出文件含住户地址，只能私聊发送：请私聊我（发送 /start），再发送「导出」。";
+}
+
 std::string round_usage(Lang l) {
   if (en(l)) return "Usage: \"/round open 20:00\" starts collecting orders until 20:00; \"/round close\" closes it now; \"/round\" shows it.";
   return "用法：「轮次 开始 20:00」开始收集订单到 20:00 截止；「轮次 截止」立即截止；「轮次」查看状态。";

@@ -67,6 +67,7 @@ std::string coordinator_added(Lang l, std::string_view name);
 std::string coordinator_removed(Lang l, std::string_view name);
 std::string assign_usage(Lang l);
 std::string assigned_by_coordinator(Lang l, const Order& o, std::string_view volunteer, const ForceWarnings& w);
+std::string export_private_only(Lang l);
 std::string round_usage(Lang l);
 std::string round_opened(Lang l, const Round& r, int utc_offset_minutes);
 std::string round_already_open(Lang l, const Round& r, int utc_offset_minutes);

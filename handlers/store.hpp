@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "handlers/chat_message.hpp"
+#include "handlers/export.hpp"
 #include "handlers/order.hpp"
 
 namespace supplybot::handlers {
@@ -219,6 +220,8 @@ class StoreTx {
   virtual void close_round(std::int64_t id, UnixTime now) = 0;
   // The round's orders that are still open, with items, by id.
   virtual std::vector<Order> orders_of_round(std::int64_t id) = 0;
+  // Every order (or one round's), one row per item, for /export.
+  virtual std::vector<ExportRow> export_rows(std::optional<std::int64_t> round_id) = 0;
   // The latest round of a chat, open or closed.
   virtual std::optional<Round> latest_round_of(Platform p, std::string_view chat_id) = 0;
 };

@@ -8,6 +8,7 @@
 
 #include <unordered_map>
 
+#include "storage/export_query.hpp"
 #include "storage/migrations.hpp"
 
 namespace supplybot::storage {
@@ -918,6 +919,10 @@ class SqliteStore::Tx final : public handlers::StoreTx {
     s.bind(1, static_cast<std::int64_t>(now));
     s.bind(2, id);
     s.exec();
+  }
+
+  std::vector<handlers::ExportRow> export_rows(std::optional<std::int64_t> round_id) override {
+    return query_export_rows(db_, round_id);
   }
 
   std::vector<Order> orders_of_round(std::int64_t id) override {

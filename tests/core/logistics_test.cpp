@@ -406,3 +406,25 @@ TEST_CASE("logistics: the assignment state is rebuilt from the store after a rol
   auto o = t.order(r.orders_created.at(0).value);
   CHECK(o->status == OrderStatus::assigned);
 }
+
+TEST_CASE("logistics: /export sends the orders spreadsheet privately, never in the group") {
+  Team t;
+  t.add_volunteer("701", "3");
+  t.say("1", "3-2-502 白菜2斤 鸡蛋1盒");
+  auto r = t.say("900", "/export");
+  CHECK(r.outcome == "export_private_only");
+  CHECK(r.replies.size() == 1);
+  CHECK(r.replies[0].document_name.empty());
+  t.say("900", "/start", "900");
+  r = t.say("900", "导出");
+  CHECK(r.outcome == "export");
+  auto file = std::find_if(r.replies.begin(), r.replies.end(), [](const OutgoingMessage& m) { return !m.document_name.empty(); });
+  REQUIRE(file != r.replies.end());
+  CHECK(file->chat_id == "900");
+  CHECK(file->document_name.rfind("orders-", 0) == 0);
+  CHECK(file->text.rfind("\xEF\xBB\xBF", 0) == 0);  // BOM
+  CHECK(has(file->text, "3-2-502"));
+  CHECK(has(file->text, "name701"));
+  CHECK(has(file->text, "鸡蛋"));
+  CHECK(t.say("1", "/export", "1").outcome == "refused_not_coordinator");
+}
