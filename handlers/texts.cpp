@@ -12,13 +12,17 @@ std::string help(Lang l) {
            "• Change it: reply to my confirmation with \"make it 3 cabbages\", or cancel with \"cancel\".\n"
            "• /my – your open orders and their status\n"
            "• /register 3-2-502 – link your account to your flat\n"
-           "• /help – this message";
+           "• /help – this message\n"
+           "Volunteers: /on, /off, /tasks, /list, /claim N, /bought N, /delivered N. "
+           "Coordinators: /volunteer add, /assign N @name, /round open 20:00, /summary, /shopping, /export.";
   return "我负责为居家隔离的住户登记买菜需求。\n"
          "• 下单：直接写门牌号和需要的东西，例如「3栋2单元502 白菜2斤 鸡蛋一盒」。\n"
          "• 修改：回复我的确认消息，如「白菜改成3斤」；取消请回复「取消」。\n"
          "• 我的订单（/my）：查看未完成的订单和进度\n"
          "• 登记 3-2-502（/register）：绑定您的门牌号\n"
-         "• 帮助（/help）：显示本说明";
+         "• 帮助（/help）：显示本说明\n"
+         "志愿者：上班、下班、我的任务、购物清单、认领 N、已购 N、已送达 N。"
+         "协调员：志愿者 添加、分配 N @姓名、轮次 开始 20:00、统计、采购汇总、导出。";
 }
 
 std::string start(Lang l) {

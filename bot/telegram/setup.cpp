@@ -27,6 +27,15 @@ std::vector<std::string> set_my_commands_bodies() {
       {"register", "登记门牌号，如 /register 3-2-502", "Link your flat, e.g. /register 3-2-502"},
       {"cancel", "取消订单，如 /cancel 12", "Cancel an order, e.g. /cancel 12"},
       {"received", "确认收到", "Confirm delivery"},
+      // The logistics team's; residents who try them get a polite refusal.
+      {"tasks", "志愿者：我的任务", "Volunteers: my tasks"},
+      {"list", "志愿者：我的购物清单", "Volunteers: my shopping list"},
+      {"bought", "志愿者：已购，如 /bought 12", "Volunteers: bought, e.g. /bought 12"},
+      {"delivered", "志愿者：已送达，如 /delivered 12", "Volunteers: delivered, e.g. /delivered 12"},
+      {"claim", "志愿者：认领等待中的订单", "Volunteers: claim a waiting order"},
+      {"on", "志愿者：上班", "Volunteers: on shift"},
+      {"off", "志愿者：下班", "Volunteers: off shift"},
+      {"summary", "协调员：统计", "Coordinators: summary"},
   };
   json zh = json::array(), en = json::array();
   for (const auto& c : commands) {
