@@ -347,8 +347,20 @@ void handle_my_orders(Turn& t) {
     return;
   }
   auto address = t.tx.household_address(*member->household).value_or("");
-  t.reply(texts::open_orders(t.lang, address, t.tx.open_orders_of(*member->household)));
+  auto text = texts::open_orders(t.lang, address, t.tx.open_orders_of(*member->household));
   t.result.outcome = "my_orders";
+  // A long list would flood the group: it goes to the resident's private chat when they opened
+  // one with the bot.
+  constexpr std::ptrdiff_t kLongList = 8;
+  if (!t.in_private() && std::count(text.begin(), text.end(), '\n') >= kLongList) {
+    if (auto priv = t.dispatch.private_chat_of(t, t.m.platform, t.m.sender_id)) {
+      priv->text = std::move(text);
+      t.send(std::move(*priv));
+      t.reply(texts::sent_privately(t.lang));
+      return;
+    }
+  }
+  t.reply(text);
 }
 
 // 收到 / received: the household confirms its orders on the way (or delivered) have arrived.

@@ -428,3 +428,23 @@ TEST_CASE("logistics: /export sends the orders spreadsheet privately, never in t
   CHECK(has(file->text, "鸡蛋"));
   CHECK(t.say("1", "/export", "1").outcome == "refused_not_coordinator");
 }
+
+TEST_CASE("residents: a long /my list goes to the private chat once there is one") {
+  Team t;
+  for (int i = 0; i < 9; ++i) t.say("1", "3-2-502 白菜" + std::to_string(i + 1) + "斤");
+  auto r = t.say("1", "我的订单");
+  REQUIRE(r.replies.size() == 1);
+  CHECK(r.replies[0].chat_id == kGroup);  // no private chat yet: in the group
+  CHECK(has(r.replies[0].text, "#9"));
+  t.say("1", "/start", "1");
+  r = t.say("1", "我的订单");
+  REQUIRE(r.replies.size() == 2);
+  CHECK(to_chat(r, "1"));
+  CHECK(has(to_chat(r, "1")->text, "#9"));
+  CHECK(has(to_chat(r, kGroup)->text, "私信"));
+  // A short list stays in the group.
+  for (int i = 1; i <= 8; ++i) t.say("1", "取消 #" + std::to_string(i));
+  r = t.say("1", "我的订单");
+  REQUIRE(r.replies.size() == 1);
+  CHECK(r.replies[0].chat_id == kGroup);
+}
