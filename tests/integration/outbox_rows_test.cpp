@@ -166,3 +166,142 @@ TEST_CASE("outbox/telegram: a button answer Telegram refuses (query too old) is 
   CHECK(last_error(dir, ids[0]).find("query is too old") != std::string::npos);
   service.stop();
 }
+
+TEST_CASE("outbox/wecom: rows go to the group robot's webhook, long ones in pieces, files only named") {
+  TempDir dir;
+  FakeHttpServer robot(ScriptedAnswer{200, R"({"errcode":0,"errmsg":"ok"})", ""});
+  std::string long_text;
+  for (int i = 0; i < 150; ++i) long_text += "3栋2单元" + std::to_string(500 + i) + " 的订单已送达\n";  // > 2048 bytes
+  auto ids = enqueue(dir, {
+      handlers::OutgoingMessage{.platform = handlers::Platform::wecom, .chat_id = "wrkGroup1", .text = "订单 #1 已确认"},
+      handlers::OutgoingMessage{.platform = handlers::Platform::wecom, .chat_id = "wrkGroup1", .text = long_text},
+      handlers::OutgoingMessage{.platform = handlers::Platform::wecom, .chat_id = "wrkGroup1",
+                                .text = "household,item,qty\n3-2-502,白菜,2\n", .document_name = "shopping-list.csv"},
+  });
+  bot::Service service(make_config(dir, {{"SUPPLYBOT_WECHAT_OUTBOUND_URL", robot.url("/cgi-bin/webhook/send?key=k-123")}}));
+  service.start();
+  for (auto id : ids) CHECK(state_of(dir, id) == "sent");
+  auto calls = robot.calls();
+  REQUIRE(calls.size() >= 4);
+  for (const auto& c : calls) {
+    CHECK(c.method == "POST");
+    CHECK(c.target == "/cgi-bin/webhook/send?key=k-123");
+    CHECK(c.headers.at("content-type") == "application/json");
+    auto j = json::parse(c.body);
+    CHECK(j["msgtype"] == "text");
+    CHECK(j["chatid"] == "wrkGroup1");
+    CHECK(j["text"]["content"].get<std::string>().size() <= 2048);
+  }
+  CHECK(json::parse(calls[0].body)["text"]["content"] == "订单 #1 已确认");
+  std::string rebuilt;
+  for (std::size_t i = 1; i + 1 < calls.size(); ++i) rebuilt += json::parse(calls[i].body)["text"]["content"].get<std::string>() + "\n";
+  CHECK(rebuilt == long_text);  // every piece, in order
+  // A file is not posted (it holds addresses); the chat is told where to get it.
+  auto notice = json::parse(calls.back().body)["text"]["content"].get<std::string>();
+  CHECK(notice.find("shopping-list.csv") != std::string::npos);
+  CHECK(notice.find("supplybot export") != std::string::npos);
+  CHECK(notice.find("3-2-502") == std::string::npos);
+  service.stop();
+}
+
+TEST_CASE("outbox/wecom: a piece that must be retried does not repeat the pieces already posted") {
+  TempDir dir;
+  FakeHttpServer robot(ScriptedAnswer{200, R"({"errcode":0,"errmsg":"ok"})", ""});
+  robot.script({ScriptedAnswer{200, R"({"errcode":0,"errmsg":"ok"})", ""},
+                ScriptedAnswer{200, R"({"errcode":-1,"errmsg":"system busy"})", ""}});
+  std::string text;
+  for (int i = 0; i < 1000; ++i) text += "菜";  // two pieces
+  auto ids = enqueue(dir, {handlers::OutgoingMessage{.platform = handlers::Platform::wecom, .chat_id = "wrkGroup1", .text = text}});
+  bot::Service service(make_config(dir, {{"SUPPLYBOT_WECHAT_OUTBOUND_URL", robot.url("/send?key=k")}}));
+  service.start();
+  REQUIRE(robot.wait_for_calls(3, std::chrono::seconds(15)));
+  CHECK(state_of(dir, ids[0]) == "sent");
+  auto calls = robot.calls();
+  REQUIRE(calls.size() == 3);
+  CHECK(calls[1].body == calls[2].body);  // the busy piece again, not the first one
+  CHECK(calls[0].body != calls[1].body);
+  service.stop();
+}
+
+TEST_CASE("outbox/wecom: a refusal fails the row with the robot's errcode") {
+  TempDir dir;
+  FakeHttpServer robot(ScriptedAnswer{200, R"({"errcode":93000,"errmsg":"invalid webhook url, hint: [x]"})", ""});
+  auto ids = enqueue(dir, {handlers::OutgoingMessage{.platform = handlers::Platform::wecom, .chat_id = "g", .text = "hi"}});
+  bot::Service service(make_config(dir, {{"SUPPLYBOT_WECHAT_OUTBOUND_URL", robot.url("/send?key=wrong")}}));
+  service.start();
+  CHECK(state_of(dir, ids[0]) == "failed");
+  CHECK(last_error(dir, ids[0]).find("errcode 93000") != std::string::npos);
+  service.stop();
+}
+
+TEST_CASE("outbox/bridge: rows are posted to the callback URL with the bearer token") {
+  TempDir dir;
+  FakeHttpServer bridge(ScriptedAnswer{200, R"({"message_id":"wx-1"})", ""});
+  bridge.script({ScriptedAnswer{503, "busy", ""}});
+  auto ids = enqueue(dir, {
+      handlers::OutgoingMessage{.platform = handlers::Platform::bridge, .chat_id = "wechat:room1", .text = "订单 #5 已送达",
+                                .reply_to = std::string("m9"), .order_no = 5},
+      handlers::OutgoingMessage{.platform = handlers::Platform::bridge, .chat_id = "wechat:room1",
+                                .text = "a,b\n1,2\n", .document_name = "orders.csv"},
+      handlers::OutgoingMessage{.platform = handlers::Platform::bridge, .chat_id = "wechat:room1", .text = "好的",
+                                .callback_id = std::string("cb")},
+  });
+  bot::Service service(make_config(dir, {{"SUPPLYBOT_BRIDGE_TOKEN", "bridge-token"},
+                                         {"SUPPLYBOT_BRIDGE_CALLBACK_URL", bridge.url("/supplybot/replies")}}));
+  service.start();
+  CHECK(state_of(dir, ids[0], std::chrono::seconds(15)) == "sent");
+  CHECK(state_of(dir, ids[1], std::chrono::seconds(15)) == "sent");
+  CHECK(state_of(dir, ids[2]) == "sent");  // a button answer: nothing to answer on a bridge
+  auto calls = bridge.calls();
+  REQUIRE(calls.size() == 3);  // 503, its retry, then the file; no call for the button answer
+  for (const auto& c : calls) {
+    CHECK(c.target == "/supplybot/replies");
+    CHECK(c.headers.at("authorization") == "Bearer bridge-token");
+    CHECK(c.headers.at("content-type") == "application/json");
+  }
+  CHECK(calls[0].body == calls[1].body);
+  auto first = json::parse(calls[1].body);
+  CHECK(first["id"] == ids[0]);
+  CHECK(first["platform"] == "bridge");
+  CHECK(first["chat_id"] == "wechat:room1");
+  CHECK(first["text"] == "订单 #5 已送达");
+  CHECK(first["reply_to"] == "m9");
+  CHECK(first["order_no"] == 5);
+  auto file = json::parse(calls[2].body);
+  CHECK(file["document_name"] == "orders.csv");
+  CHECK(file["text"] == "a,b\n1,2\n");
+  // The bridge's id for the message is kept, so a reply to it finds order #5.
+  CHECK(query_text(dir.path() / "bot.db", "SELECT sent_message_id FROM outbox WHERE id = " + std::to_string(ids[0])) == "wx-1");
+  service.stop();
+}
+
+TEST_CASE("outbox/bridge: a 4xx fails the row") {
+  TempDir dir;
+  FakeHttpServer bridge(ScriptedAnswer{404, "no such chat", ""});
+  auto ids = enqueue(dir, {handlers::OutgoingMessage{.platform = handlers::Platform::bridge, .chat_id = "x", .text = "hi"}});
+  bot::Service service(make_config(dir, {{"SUPPLYBOT_BRIDGE_TOKEN", "t"}, {"SUPPLYBOT_BRIDGE_CALLBACK_URL", bridge.url("/cb")}}));
+  service.start();
+  CHECK(state_of(dir, ids[0]) == "failed");
+  CHECK(last_error(dir, ids[0]).find("HTTP 404") != std::string::npos);
+  service.stop();
+}
+
+TEST_CASE("outbox: rows for a platform without a sender are failed, saying why") {
+  TempDir dir;
+  FakeHttpServer robot(ScriptedAnswer{200, R"({"errcode":0,"errmsg":"ok"})", ""});
+  auto ids = enqueue(dir, {
+      handlers::OutgoingMessage{.platform = handlers::Platform::bridge, .chat_id = "room", .text = "no callback_url"},
+      handlers::OutgoingMessage{.platform = handlers::Platform::wechat, .chat_id = "oFollower", .text = "Official Account"},
+      handlers::OutgoingMessage{.platform = handlers::Platform::telegram, .chat_id = "-1", .text = "no bot token"},
+  });
+  bot::Service service(make_config(dir, {{"SUPPLYBOT_WECHAT_OUTBOUND_URL", robot.url("/send?key=k")}}));
+  service.start();
+  CHECK(state_of(dir, ids[0]) == "failed");
+  CHECK(last_error(dir, ids[0]).find("bridge.callback_url is not set") != std::string::npos);
+  CHECK(state_of(dir, ids[1]) == "failed");
+  CHECK(last_error(dir, ids[1]).find("Official Account") != std::string::npos);
+  CHECK(state_of(dir, ids[2]) == "failed");
+  CHECK(last_error(dir, ids[2]).find("telegram is not configured") != std::string::npos);
+  CHECK(robot.calls().empty());  // an Official Account follower is never written to through the robot
+  service.stop();
+}
