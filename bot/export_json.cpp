@@ -8,7 +8,8 @@
 namespace supplybot::bot {
 namespace {
 
-using nlohmann::json;
+// Keys in the order a reader expects (order, address, ... items), not alphabetical.
+using json = nlohmann::ordered_json;
 
 // 2 stays an integer ("2", not "2.0"); 0.1 + 0.2 is 0.3.
 json qty_json(double qty) {

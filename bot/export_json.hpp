@@ -20,7 +20,7 @@
 
 namespace supplybot::bot {
 
-nlohmann::json orders_json(const std::vector<handlers::ExportRow>& rows, int utc_offset_minutes);
-nlohmann::json shopping_json(const std::vector<handlers::ShoppingLine>& lines);
+nlohmann::ordered_json orders_json(const std::vector<handlers::ExportRow>& rows, int utc_offset_minutes);
+nlohmann::ordered_json shopping_json(const std::vector<handlers::ShoppingLine>& lines);
 
 }  // namespace supplybot::bot

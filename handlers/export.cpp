@@ -134,8 +134,14 @@ std::vector<ExportRow> export_rows(const Order& order) {
                  .building = building_of(order.address),
                  .status = order.status,
                  .urgent = order.urgent,
+                 .volunteer = order.volunteer_name,
+                 .round_id = order.round_id,
                  .notes = order.notes,
-                 .created_at = order.created_at};
+                 .created_at = order.created_at,
+                 .assigned_at = order.assigned_at,
+                 .purchased_at = order.purchased_at,
+                 .delivered_at = order.delivered_at,
+                 .received_at = order.received_at};
   std::vector<ExportRow> rows;
   if (order.lines.empty()) rows.push_back(base);
   for (const auto& line : order.lines) {

@@ -38,8 +38,8 @@ struct ExportRow {
   UnixTime received_at{0};
 };
 
-// The rows of one order as the engine holds it (one per line, or one empty row). Volunteer,
-// round and the assignment times are not in Order: the caller fills them in.
+// The rows of one order as the engine holds it (one per line, or one empty row), with its
+// volunteer's name, round and times as far as the Order carries them.
 std::vector<ExportRow> export_rows(const Order& order);
 
 // The orders spreadsheet: UTF-8 with a byte-order mark (so Excel reads the Chinese right), a

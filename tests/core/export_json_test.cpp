@@ -27,6 +27,7 @@ TEST_CASE("export json: orders with their items, times in the offset, null when 
   auto j = bot::orders_json(rows, 480);
   REQUIRE(j.is_array());
   REQUIRE(j.size() == 2);
+  CHECK(j[0].begin().key() == "order");  // keys in reading order, not alphabetical
   CHECK(j[0]["order"] == 7);
   CHECK(j[0]["status"] == "assigned");
   CHECK(j[0]["urgent"] == true);

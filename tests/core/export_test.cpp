@@ -72,8 +72,8 @@ TEST_CASE("export: times in the neighbourhood's offset") {
   CHECK(format_iso8601(k_t, 0) == "2024-04-05T01:30:00+00:00");
   CHECK(format_iso8601(0, 480).empty());
   SUBCASE("a leap day and a year end") {
-    CHECK(format_local_minute(1709222340, 480) == "2024-03-01 00:59");  // 2024-02-29 16:59 UTC
-    CHECK(format_local_minute(1704038399, 480) == "2024-01-01 07:59");  // 2023-12-31 23:59:59 UTC
+    CHECK(format_local_minute(1709225940, 480) == "2024-03-01 00:59");  // 2024-02-29 16:59 UTC
+    CHECK(format_local_minute(1704067199, 480) == "2024-01-01 07:59");  // 2023-12-31 23:59:59 UTC
   }
 }
 
@@ -137,11 +137,17 @@ TEST_CASE("export: rows of an order the engine holds") {
   Order o{.no = OrderId{4}, .address = "3-2-502", .notes = "n", .urgent = true,
           .lines = {OrderLine{.name = "白菜", .qty = 2, .unit = "斤", .category = "蔬菜"},
                     OrderLine{.name = "鸡蛋", .qty = 1, .unit = "盒", .missing = true}},
-          .created_at = k_t};
+          .created_at = k_t, .volunteer_name = "李志愿", .round_id = 5, .assigned_at = k_t + 60,
+          .received_at = k_t + 3600};
   auto rows = export_rows(o);
   REQUIRE(rows.size() == 2);
   CHECK(rows[0].building == "3");
   CHECK(rows[0].urgent);
+  CHECK(rows[1].volunteer == "李志愿");
+  CHECK(rows[1].round_id == 5);
+  CHECK(rows[1].assigned_at == k_t + 60);
+  CHECK(rows[1].purchased_at == 0);
+  CHECK(rows[1].received_at == k_t + 3600);
   CHECK(rows[1].item_name == "鸡蛋");
   CHECK(rows[1].missing);
   o.lines.clear();
