@@ -104,8 +104,14 @@ void Dispatch::apply(Turn& t, const Outcome& out, std::string_view actor, std::o
       }
     }
   }
+  // Coordinators hear of waiting orders only once the neighbourhood has volunteers at all:
+  // without any, every order waits and the queue is what /summary shows.
+  const bool tell = announce && assigner_.volunteer_count() > 0;
   std::vector<Order> queued;
   for (const auto& id : out.queued) {
+    // A new order (quiet) has no holder to clear: with nobody to tell it needs no read at all,
+    // which keeps intake fast where assignment is not in use.
+    if (quiet && *quiet == id && !tell) continue;
     auto o = t.tx.order(id);
     if (!o) continue;
     if (o->volunteer) {
@@ -114,9 +120,7 @@ void Dispatch::apply(Turn& t, const Outcome& out, std::string_view actor, std::o
     }
     queued.push_back(std::move(*o));
   }
-  // Coordinators hear of waiting orders only once the neighbourhood has volunteers at all:
-  // without any, every order waits and the queue is what /summary shows.
-  if (announce && !queued.empty() && !assigner_.volunteers().empty()) {
+  if (tell && !queued.empty()) {
     auto chats = coordinator_chats(t);
     if (chats.empty()) chats.push_back(OutgoingMessage{.platform = queued.front().platform, .chat_id = queued.front().chat_id});
     for (auto& c : chats) {

@@ -171,7 +171,8 @@ class StoreTx {
   virtual std::optional<OrderId> order_for_bot_message(Platform p, std::string_view chat_id, std::string_view bot_message_id) = 0;
 
   // --- members: roles, handles and private chats (issue 5) ---------------------------------
-  // Keeps the display name and @username current (a cheap no-op when unchanged).
+  // Keeps the display name and @username current (a cheap no-op when unchanged; an empty one
+  // does not erase what is known: not every platform or message carries them).
   virtual void touch_member(Platform p, std::string_view user_id, std::string_view display_name,
                             std::string_view username, UnixTime now) = 0;
   virtual void set_private_chat(Platform p, std::string_view user_id, std::string_view chat_id, UnixTime now) = 0;

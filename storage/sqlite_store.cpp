@@ -68,8 +68,11 @@ constexpr const char* select_member_by_username = MEMBER_COLUMNS "WHERE platform
 constexpr const char* select_members_with_role = MEMBER_COLUMNS "WHERE role = ? ORDER BY platform, user_id";
 constexpr const char* touch_member =
     "INSERT INTO members (platform, user_id, display_name, username, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5) "
-    "ON CONFLICT (platform, user_id) DO UPDATE SET display_name = excluded.display_name, username = excluded.username, "
-    "updated_at = excluded.updated_at WHERE members.display_name <> excluded.display_name OR members.username <> excluded.username";
+    "ON CONFLICT (platform, user_id) DO UPDATE SET "
+    "display_name = CASE WHEN excluded.display_name = '' THEN members.display_name ELSE excluded.display_name END, "
+    "username = CASE WHEN excluded.username = '' THEN members.username ELSE excluded.username END, "
+    "updated_at = excluded.updated_at WHERE (excluded.display_name <> '' AND members.display_name <> excluded.display_name) "
+    "OR (excluded.username <> '' AND members.username <> excluded.username)";
 constexpr const char* set_private_chat =
     "INSERT INTO members (platform, user_id, private_chat_id, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4) "
     "ON CONFLICT (platform, user_id) DO UPDATE SET private_chat_id = excluded.private_chat_id, updated_at = excluded.updated_at "

@@ -158,6 +158,7 @@ class Assigner {
   std::vector<OrderView> queue() const;
   std::size_t queue_size() const { return queued_; }
   std::size_t open_orders() const { return orders_.size(); }
+  std::size_t volunteer_count() const { return volunteers_.size(); }
   std::int32_t load(VolunteerId v) const;  // 0 for an unknown volunteer
   std::optional<VolunteerView> volunteer(VolunteerId v) const;
   std::vector<VolunteerView> volunteers() const;  // every volunteer, by VolunteerId

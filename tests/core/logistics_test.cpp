@@ -448,3 +448,63 @@ TEST_CASE("residents: a long /my list goes to the private chat once there is one
   REQUIRE(r.replies.size() == 1);
   CHECK(r.replies[0].chat_id == kGroup);
 }
+
+TEST_CASE("logistics: the rest of the coordinator and volunteer commands, and their refusals") {
+  Team t;
+  t.add_volunteer("701", "3", 1);
+  t.add_volunteer("702", "3");
+  t.say("1", "3-2-502 白菜2斤");  // to 701 (tie: lowest id); 701 is now full
+  t.say("2", "3-1-101 鸡蛋1盒");  // to 702
+  CHECK(t.order(1)->volunteer_name == "name701");
+  CHECK(t.order(2)->volunteer_name == "name702");
+
+  // Releasing someone else's order, claiming an assigned one, claiming at capacity.
+  auto r = t.say("701", "/release 2");
+  CHECK(r.outcome == "refused");
+  CHECK(has(r.replies[0].text, "不是您的任务"));
+  r = t.say("702", "/claim 1");
+  CHECK(r.outcome == "refused");
+  CHECK(has(r.replies[0].text, "当前状态"));
+  t.say("702", "/release 2");  // back to the queue, and 701 is full: it waits
+  r = t.say("701", "/claim 2");
+  CHECK(r.outcome == "refused");
+  CHECK(has(r.replies[0].text, "任务已满"));
+
+  // The volunteer list shows loads; removing a volunteer hands their unbought orders on.
+  r = t.say("900", "/volunteer list");
+  CHECK(has(r.replies[0].text, "name701 — 在岗, 1/1"));
+  r = t.say("900", "/volunteer remove @vol701");
+  CHECK(r.outcome == "volunteer_removed");
+  CHECK(t.order(1)->volunteer_name == "name702");
+  CHECK(t.say("701", "/tasks").outcome == "refused_not_volunteer");
+  CHECK(t.say("900", "/volunteer remove @vol701").outcome == "usage");
+  CHECK(t.say("900", "/volunteer frobnicate").outcome == "usage");
+  CHECK(t.say("900", "/volunteer add @vol702 capacity=lots").outcome == "usage");
+
+  // Coordinators added in the chat can be removed again; config coordinators cannot lose it.
+  t.say("901", "hi", kGroup, std::nullopt, "c2");
+  CHECK(t.say("900", "/coordinator add @c2").outcome == "coordinator_added");
+  CHECK(t.say("901", "/summary").outcome == "summary");
+  CHECK(t.say("900", "/coordinator remove @c2").outcome == "coordinator_removed");
+  CHECK(t.say("901", "/summary").outcome == "refused_not_coordinator");
+  CHECK(t.say("900", "/coordinator").outcome == "usage");
+  CHECK(t.say("900", "/assign 1").outcome == "usage");
+  CHECK(t.say("900", "/assign 77 @vol702").outcome == "order_not_found");
+  CHECK(t.say("900", "/assign 1 @vol702").outcome == "refused");  // already theirs
+
+  // Rounds: one per chat, status, closing by hand, and usage.
+  CHECK(t.say("900", "/round").outcome == "round_status");
+  CHECK(t.say("900", "/round close").outcome == "refused");
+  CHECK(t.say("900", "/round open 25:00").outcome == "usage");
+  CHECK(t.say("900", "轮次 开始 21:30").outcome == "round_opened");
+  r = t.say("900", "/round open 22:00");
+  CHECK(r.outcome == "refused");
+  CHECK(has(r.replies[0].text, "21:30"));
+  t.say("3", "3-3-303 牛奶1箱");
+  r = t.say("900", "/round");
+  CHECK(has(r.replies[0].text, "已收到 1 单"));
+  r = t.say("900", "轮次 截止");
+  CHECK(r.outcome == "round_closed");
+  CHECK(t.order(3)->volunteer_name == "name702");
+  CHECK(has(r.replies[0].text, "共 1 单"));
+}
