@@ -44,6 +44,31 @@ std::string task_line(Lang l, const Order& o, bool full) {
   return s;
 }
 
+// Catalog category keys (config/catalog.toml) as shoppers read them; an unknown key as it is.
+std::string category_label(Lang l, const std::string& key) {
+  struct Label {
+    const char* key;
+    const char* zh;
+    const char* en;
+  };
+  static const Label labels[] = {
+      {"vegetable", "蔬菜", "Vegetables"},   {"fruit", "水果", "Fruit"},
+      {"meat", "肉类", "Meat"},              {"seafood", "水产", "Fish and seafood"},
+      {"eggs", "蛋类", "Eggs"},              {"tofu", "豆制品", "Tofu"},
+      {"staple", "米面粮食", "Rice, flour, noodles"}, {"oil_seasoning", "油和调料", "Oil and seasoning"},
+      {"dairy", "奶制品", "Dairy"},          {"drinks", "饮料", "Drinks"},
+      {"frozen", "冷冻食品", "Frozen"},       {"bakery", "面包糕点", "Bakery"},
+      {"snacks", "零食", "Snacks"},           {"baby", "母婴", "Baby"},
+      {"medicine", "药品", "Medicine"},       {"hygiene", "个人护理", "Hygiene"},
+      {"cleaning", "清洁用品", "Cleaning"},   {"household", "日用品", "Household"},
+      {"pet", "宠物用品", "Pet"},
+  };
+  for (const auto& x : labels)
+    if (key == x.key) return en(l) ? x.en : x.zh;
+  if (key.empty()) return en(l) ? "Other" : "其他";
+  return key;
+}
+
 }  // namespace
 
 std::string clock(UnixTime at, int utc_offset_minutes) {
@@ -186,7 +211,7 @@ std::string shopping_list_text(Lang l, const std::vector<ShoppingTotal>& totals,
   for (const auto& t : totals) {
     if (t.category != category) {
       category = t.category;
-      s += "\n【" + (category.empty() ? std::string(en(l) ? "Other" : "其他") : category) + "】";
+      s += "\n【" + category_label(l, category) + "】";
     }
     std::string unit = t.unit.size() > 3 ? " " + t.unit : t.unit;
     s += "\n• " + t.name + " " + (t.qty > 0 ? format_qty(t.qty) + unit : std::string());

@@ -508,3 +508,13 @@ TEST_CASE("logistics: the rest of the coordinator and volunteer commands, and th
   CHECK(t.order(3)->volunteer_name == "name702");
   CHECK(has(r.replies[0].text, "共 1 单"));
 }
+
+TEST_CASE("logistics: shopping lists group items under readable category names") {
+  Team t;
+  t.say("1", "3-2-502 白菜2斤 鸡蛋1盒 苹果3个");
+  auto text = t.say("900", "采购汇总").replies.at(0).text;
+  CHECK(has(text, "【蔬菜】\n• 白菜 2斤"));
+  CHECK(has(text, "【蛋类】"));
+  CHECK(has(text, "【水果】"));
+  CHECK_FALSE(has(text, "vegetable"));
+}
