@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <future>
 #include <thread>
 #include <vector>
@@ -206,13 +207,36 @@ void Service::stop() {
   log::info("server", {{"event", "stopped"}});
 }
 
+bool Service::reload_catalog() {
+  auto& im = *impl_;
+  try {
+    auto parser = std::make_shared<const handlers::Parser>(make_parser(im.config));
+    auto items = parser->catalog().size();
+    im.engine.set_parser(std::move(parser));
+    log::info("server", {{"event", "catalog_reloaded"}, {"catalog_items", std::to_string(items)}});
+    return true;
+  } catch (const std::exception& e) {
+    // The old catalog stays in use: a typo in the file must not stop the orders.
+    log::error("server", {{"event", "catalog_reload_failed"}, {"error", e.what()}});
+    return false;
+  }
+}
+
 void Service::run_until_signal() {
   start();
   asio::io_context signals_ioc;
-  asio::signal_set signals(signals_ioc, SIGINT, SIGTERM);
-  signals.async_wait([](const boost::system::error_code&, int sig) {
+  asio::signal_set signals(signals_ioc, SIGINT, SIGTERM, SIGHUP);
+  std::function<void(const boost::system::error_code&, int)> on_signal = [&](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    if (sig == SIGHUP) {
+      log::info("server", {{"event", "signal"}, {"signal", "SIGHUP"}});
+      reload_catalog();
+      signals.async_wait(on_signal);
+      return;
+    }
     log::info("server", {{"event", "signal"}, {"signal", sig == SIGTERM ? "SIGTERM" : "SIGINT"}});
-  });
+  };
+  signals.async_wait(on_signal);
   signals_ioc.run();
   stop();
 }

@@ -22,7 +22,10 @@ class Service {
   std::uint16_t port() const;
   // Graceful stop; idempotent.
   void stop();
-  // Blocks until SIGINT or SIGTERM, then stops gracefully.
+  // Reads the catalog file again and hands the new parser to the engine; on any error the old
+  // catalog stays and the error is logged. False on error. Any thread.
+  bool reload_catalog();
+  // Blocks until SIGINT or SIGTERM, then stops gracefully. SIGHUP reloads the catalog.
   void run_until_signal();
 
  private:

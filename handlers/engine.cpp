@@ -559,7 +559,11 @@ Lang reply_language(const ChatMessage& m, Lang fallback) {
 }
 
 Engine::Engine(const Parser& parser, EngineConfig config)
-    : parser_(parser), config_(std::move(config)), dispatch_(std::make_unique<Dispatch>()) {}
+    : parser_(std::shared_ptr<const Parser>(&parser, [](const Parser*) {})),  // not owned
+      config_(std::move(config)),
+      dispatch_(std::make_unique<Dispatch>()) {}
+
+void Engine::set_parser(std::shared_ptr<const Parser> parser) { parser_.store(std::move(parser)); }
 
 Engine::~Engine() = default;
 
@@ -568,11 +572,12 @@ void Engine::invalidate() { dispatch_->invalidate(); }
 Understood Engine::understand(const ChatMessage& m) const {
   Understood u;
   if (m.callback_data) return u;
-  if (auto j = parse_jielong(parser_, m.text); j && !j->entries.empty()) {
+  auto parser = parser_.load();
+  if (auto j = parse_jielong(*parser, m.text); j && !j->entries.empty()) {
     u.jielong = std::move(j);
     return u;
   }
-  u.parsed = parser_.parse(m.text);
+  u.parsed = parser->parse(m.text);
   return u;
 }
 
@@ -664,7 +669,8 @@ HandleResult Engine::handle(StoreTx& tx, const ChatMessage& m, const Understood&
     tx.touch_member(m.platform, m.sender_id, m.sender_name, m.sender_username, now);
     if (m.chat_kind == ChatKind::private_chat) tx.set_private_chat(m.platform, m.sender_id, m.chat_id, now);
   }
-  dispatch_message(t, u, parser_);
+  auto parser = parser_.load();
+  dispatch_message(t, u, *parser);
   finish(t);
   return result;
 }

@@ -4,6 +4,7 @@
 // a clock (now is passed in). Immutable after construction: safe to share, but StoreTx calls
 // happen only on the writer thread.
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <string>
@@ -50,6 +51,7 @@ class Dispatch;
 
 class Engine {
  public:
+  // The parser must outlive the engine (or be replaced with set_parser first).
   Engine(const Parser& parser, EngineConfig config);
   ~Engine();
   Engine(const Engine&) = delete;
@@ -70,8 +72,13 @@ class Engine {
 
   const EngineConfig& config() const { return config_; }
 
+  // Swaps the parser (a reloaded catalog). Thread-safe: messages already being understood finish
+  // with the old one, which lives as long as they hold it.
+  void set_parser(std::shared_ptr<const Parser> parser);
+  std::shared_ptr<const Parser> parser() const { return parser_.load(); }
+
  private:
-  const Parser& parser_;
+  std::atomic<std::shared_ptr<const Parser>> parser_;
   EngineConfig config_;
   std::unique_ptr<Dispatch> dispatch_;
 };

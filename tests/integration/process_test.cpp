@@ -73,3 +73,46 @@ TEST_CASE("process: an invalid config names the key and exits non-zero") {
   CHECK(all.find("server.listen") != std::string::npos);
   CHECK(all.find("telegram.secret_token") != std::string::npos);
 }
+
+TEST_CASE("process: SIGHUP reloads the catalog; a broken one is refused and the old one kept") {
+  TempDir dir;
+  auto log = dir.path() / "stderr.log";
+  auto catalog = dir.path() / "catalog.toml";
+  std::ofstream(catalog) << "[[goods]]\ncategory = \"vegetable\"\nitems = [\n"
+                            "  { name = \"白菜\", english = [\"napa cabbage\"], unit = \"斤\" },\n]\n";
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    setenv("SUPPLYBOT_SERVER_LISTEN", "127.0.0.1:0", 1);
+    setenv("SUPPLYBOT_STORAGE_PATH", (dir.path() / "db.sqlite").c_str(), 1);
+    setenv("SUPPLYBOT_BOT_CATALOG", catalog.c_str(), 1);
+    freopen(log.c_str(), "w", stderr);
+    execl(SUPPLYBOT_BINARY, SUPPLYBOT_BINARY, "serve", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  auto port = wait_for_port(log, std::chrono::seconds(20));
+  REQUIRE(port != 0);
+  auto log_has = [&](const std::string& part) {
+    for (int i = 0; i < 100; ++i) {
+      std::ifstream in(log);
+      std::string all((std::istreambuf_iterator<char>(in)), {});
+      if (all.find(part) != std::string::npos) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  };
+  CHECK(log_has("catalog_items=1"));
+  std::ofstream(catalog, std::ios::app) << "[[goods]]\ncategory = \"eggs\"\nitems = [\n"
+                                           "  { name = \"鸡蛋\", english = [\"eggs\"], unit = \"盒\" },\n]\n";
+  REQUIRE(kill(pid, SIGHUP) == 0);
+  CHECK(log_has("event=catalog_reloaded catalog_items=2"));
+  std::ofstream(catalog, std::ios::app) << "this is not toml [[[\n";
+  REQUIRE(kill(pid, SIGHUP) == 0);
+  CHECK(log_has("event=catalog_reload_failed"));
+  CHECK(http_request(port, "GET", "/healthz").status == 200);
+  REQUIRE(kill(pid, SIGTERM) == 0);
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+}
