@@ -25,6 +25,16 @@ std::optional<OrderId> parse_order_no(std::string_view s) {
 
 namespace {
 
+// "已买好了" from a resident in the group is chat; a slash command or a private message is answered.
+void refuse_non_volunteer(Turn& t, const Parsed& p) {
+  if (quietly_ignored(t, p)) {
+    t.result.outcome = "chat";
+    return;
+  }
+  t.reply(texts::volunteers_only(t.lang));
+  t.result.outcome = "refused_not_volunteer";
+}
+
 bool is_all(std::string_view s) { return s == "all" || s == "全部" || s == "所有" || s == "ALL" || s == "All"; }
 
 // A list that names addresses goes to the volunteer's private chat when there is one; in a group
@@ -209,8 +219,7 @@ bool buy_one(Turn& t, Order o, const std::optional<VolunteerRecord>& me, const s
 void handle_bought(Turn& t, const Parsed& p, const Parser& parser) {
   auto me = active_volunteer(t);
   if (!me && !is_coordinator(t)) {
-    t.reply(texts::volunteers_only(t.lang));
-    t.result.outcome = "refused_not_volunteer";
+    refuse_non_volunteer(t, p);
     return;
   }
   if (!p.args.empty() && is_all(p.args[0])) {
@@ -242,8 +251,7 @@ void handle_bought(Turn& t, const Parsed& p, const Parser& parser) {
 void handle_delivered(Turn& t, const Parsed& p) {
   auto me = active_volunteer(t);
   if (!me && !is_coordinator(t)) {
-    t.reply(texts::volunteers_only(t.lang));
-    t.result.outcome = "refused_not_volunteer";
+    refuse_non_volunteer(t, p);
     return;
   }
   auto o = order_for(t, p, "delivered");

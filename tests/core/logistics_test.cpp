@@ -117,6 +117,8 @@ TEST_CASE("logistics: only coordinators add volunteers; residents get a polite r
   // Command words without a slash from residents in a group are chat ("志愿者辛苦了", "上班").
   CHECK(t.say("1", "上班").outcome == "chat");
   CHECK(t.say("1", "志愿者辛苦了").replies.empty());
+  CHECK(t.say("1", "已买好").replies.empty());
+  CHECK(t.say("1", "送达").replies.empty());
   CHECK(t.say("1", "上班", "1").outcome == "refused_not_volunteer");  // in private it is answered
 
   SUBCASE("by replying to the member's message") {
