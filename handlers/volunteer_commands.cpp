@@ -50,7 +50,7 @@ void send_list(Turn& t, const std::string& full_text, const std::string& group_t
     t.reply(texts::sent_privately(t.lang));
     return;
   }
-  t.reply(group_text + "\n" + texts::private_hint(t.lang));
+  t.reply(group_text == full_text ? group_text : group_text + "\n" + texts::private_hint(t.lang));
 }
 
 // The order a volunteer command is about, with the checks every such command shares.
@@ -155,8 +155,9 @@ void handle_list(Turn& t, const VolunteerRecord& me) {
   }
   auto totals = shopping_totals(to_buy);
   auto text = texts::shopping_list_text(t.lang, totals, to_buy.size());
-  // A shopping list names no addresses: it may be shown in the group as it is.
-  t.reply(text);
+  // A shopping list names no addresses, so the group may see it when there is no private chat;
+  // with one it goes there, like the task list.
+  send_list(t, text, text);
   t.result.outcome = "list";
 }
 

@@ -294,9 +294,15 @@ TEST_CASE("logistics: my shopping list sums items with units kept apart") {
   CHECK(has(text, "白菜 1棵"));
   CHECK(has(text, "鸡蛋 3盒"));
   CHECK(has(text, "共 2 单"));
+  // With a private chat the list goes there.
+  t.say("701", "/start", "701");
+  r = t.say("701", "/list");
+  REQUIRE(to_chat(r, "701"));
+  CHECK(has(to_chat(r, "701")->text, "白菜 5斤"));
+  CHECK(has(to_chat(r, kGroup)->text, "私信"));
   // Bought orders leave the list.
   t.say("701", "/bought all");
-  CHECK(t.say("701", "/list").replies.at(0).text == "目前没有需要采购的物品。");
+  CHECK(t.say("701", "/list").replies.back().text == "目前没有需要采购的物品。");
 }
 
 TEST_CASE("logistics: buttons run their command twins and answer the press") {
