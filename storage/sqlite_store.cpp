@@ -344,7 +344,8 @@ class SqliteStore::Tx final : public handlers::StoreTx {
     // SQLite may then have rolled the transaction back on its own, and going on would commit
     // later messages one by one outside it.
     if (sqlite3_get_autocommit(db_.getHandle())) throw handlers::StoreError("no transaction is open");
-    db_.exec("SAVEPOINT msg");
+    // Prepared once (stmt caches them): exec() would parse the SQL again for every message.
+    stmt("SAVEPOINT msg").exec();
     try {
       fn();
     } catch (const SQLite::Exception& e) {
@@ -355,7 +356,7 @@ class SqliteStore::Tx final : public handlers::StoreTx {
       rollback_savepoint();
       throw;
     }
-    db_.exec("RELEASE msg");
+    stmt("RELEASE msg").exec();
   }
 
   static bool is_storage_failure(int code) {
