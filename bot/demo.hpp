@@ -1,9 +1,14 @@
 #pragma once
-// `supplybot demo`: a scripted neighbourhood morning through the real path. It starts the real
-// server on a loopback port with a fresh SQLite database and a local stand-in for the Telegram Bot
-// API, posts the residents' messages as real webhook updates, prints the conversation as a chat
-// transcript and then the orders it produced. Every step checks what the bot did; the exit status
-// is non-zero when anything did not happen as scripted, so the demo doubles as a smoke test.
+// `supplybot demo`: a scripted neighbourhood day through the real path. It starts the real server
+// on a loopback port with a fresh SQLite database and a local stand-in for the Telegram Bot API
+// (one coordinator named in roles.coordinators), posts the residents', volunteers' and the
+// coordinator's messages and button presses as real webhook updates, and prints the group chat and
+// the private chats as a transcript: volunteers named and on shift, orders assigned, bought (with a
+// missing item), delivered and received, a shift handed over. Then the state at the end: orders by
+// status, each volunteer's tasks and shopping list, the coordinator's summary. Every step checks
+// how many messages the bot sent and what they said; the exit status is non-zero when anything did
+// not happen as scripted, so the demo doubles as a smoke test. It takes a few seconds (the outbox
+// writes at most one message a second to a private chat).
 
 #include <filesystem>
 #include <iosfwd>
