@@ -425,8 +425,9 @@ std::vector<Step> the_day() {
                .caption = "the eggs were sold out: 小李 says so (commands work in the group too), 王阿姨 is told"});
   s.push_back({.who = k_xiaoli, .text = "已送达 1", .replies = 2, .expect = "已标记送达",
                .also = {{nullptr, "订单 #1 已送到门口"}}});
-  s.push_back({.who = k_wang, .text = "收到", .replies = 1, .expect = "订单 #1 已标记为收到",
-               .caption = "王阿姨 confirms she has it"});
+  s.push_back({.who = k_wang, .text = "收到", .replies = 2, .expect = "订单 #1 已标记为收到",
+               .also = {{&k_xiaoli, "住户已确认收到订单 #1"}},
+               .caption = "王阿姨 confirms she has it; 小李 hears so privately"});
 
   s.push_back({.who = k_xiaozhou, .text = "已送达 2", .replies = 2, .expect = "已标记送达",
                .also = {{nullptr, "Order #2 has been delivered"}}, .scene = "noon · a change of shift",

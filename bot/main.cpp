@@ -60,7 +60,7 @@ int main(int argc, char** argv) {
 
   bot::DemoOptions demo_options;
   std::string demo_catalog;
-  auto* demo = app.add_subcommand("demo", "Run a scripted neighbourhood morning through the real server and print the chat.");
+  auto* demo = app.add_subcommand("demo", "Run a scripted neighbourhood day through the real server and print the chat.");
   demo->add_option("--catalog", demo_catalog, "Catalog TOML (default: config/catalog.toml)");
   demo->add_option("-c,--config", config_file, "TOML config file (for the catalog path)");
 

@@ -91,6 +91,9 @@ VolunteerTerms parse_terms(const std::vector<std::string>& args) {
           }
           for (int b = lo; b <= hi; ++b) zones.push_back(std::to_string(b));
         } else {
+          // Household labels are canonical in upper case ("12B"); commands may arrive lowered.
+          for (auto& ch : part)
+            if (ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
           zones.push_back(building_of(part));
         }
       }
@@ -112,7 +115,10 @@ std::vector<std::string> merge_zone_args(const std::vector<std::string>& args) {
   std::vector<std::string> out;
   bool in_zones = false;
   for (const auto& a : args) {
-    bool zone_like = !a.empty() && std::all_of(a.begin(), a.end(), [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
+    // "5", "1-3", "12B": short labels (a Telegram user id is longer, and is never a zone).
+    bool zone_like = !a.empty() && a.size() <= 5 && std::all_of(a.begin(), a.end(), [](char c) {
+      return (c >= '0' && c <= '9') || c == '-' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+    });
     if (in_zones && zone_like) {
       out.back() += "," + a;
       continue;

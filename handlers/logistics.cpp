@@ -2,6 +2,7 @@
 // periodic tick (round cut-offs, overdue purchases, automatic receipts).
 
 #include <algorithm>
+#include <functional>
 
 #include "handlers/dispatch.hpp"
 #include "handlers/logistics.hpp"
@@ -87,14 +88,15 @@ void place_new_order(Turn& t, Order& o) {
 
 namespace {
 
-// Tells the volunteer holding `o` (privately when possible) what changed.
-void tell_holder(Turn& t, const Order& o, const std::string& text) {
+// Tells the volunteer holding `o` what changed: privately when they opened a chat with the bot,
+// else in the order's chat, where text_for(false) names no address.
+void tell_holder(Turn& t, const Order& o, const std::function<std::string(bool full)>& text_for) {
   if (!o.volunteer) return;
   auto v = t.tx.volunteer(*o.volunteer);
   if (!v) return;
   auto priv = t.dispatch.private_chat_of(t, v->platform, v->user_id);
   OutgoingMessage msg = priv ? *priv : OutgoingMessage{.platform = o.platform, .chat_id = o.chat_id};
-  msg.text = text;
+  msg.text = text_for(priv.has_value());
   msg.order_no = o.no.value;
   t.send(std::move(msg));
 }
@@ -104,7 +106,7 @@ void tell_holder(Turn& t, const Order& o, const std::string& text) {
 void order_cancelled(Turn& t, const Order& before) {
   auto out = t.dispatch.assigner().cancel(before.no, t.now);
   if (before.volunteer && before.status != OrderStatus::pending)
-    tell_holder(t, before, texts::cancelled_to_volunteer(t.config.default_language, before));
+    tell_holder(t, before, [&](bool) { return texts::cancelled_to_volunteer(t.config.default_language, before); });
   if (out.ok() && (!out.assigned.empty() || !out.queued.empty())) t.deferred.emplace_back(std::move(out), std::nullopt);
 }
 
@@ -118,8 +120,8 @@ void order_changed(Turn& t, const Order& before, const Order& after) {
     bool same_holder = std::any_of(out.assigned.begin(), out.assigned.end(), [&](const Assignment& x) {
       return before.volunteer && x.volunteer == *before.volunteer;
     });
-    if (before.volunteer && !same_holder) tell_holder(t, before, texts::cancelled_to_volunteer(t.config.default_language, before));
-    else if (before.volunteer) tell_holder(t, after, texts::changed_to_volunteer(t.config.default_language, after));
+    if (before.volunteer && !same_holder) tell_holder(t, before, [&](bool) { return texts::cancelled_to_volunteer(t.config.default_language, before); });
+    else if (before.volunteer) tell_holder(t, after, [&](bool full) { return texts::changed_to_volunteer(t.config.default_language, after, full); });
     if (!out.assigned.empty() || !out.queued.empty()) {
       if (same_holder) std::erase_if(out.assigned, [&](const Assignment& x) { return x.volunteer == *before.volunteer; });
       // The holder stays: keep the store's record, only say what changed.
@@ -129,7 +131,7 @@ void order_changed(Turn& t, const Order& before, const Order& after) {
   }
   if (before.urgent != after.urgent) a.set_urgent(after.no, after.urgent);
   if (before.volunteer && after.status != OrderStatus::pending)
-    tell_holder(t, after, texts::changed_to_volunteer(t.config.default_language, after));
+    tell_holder(t, after, [&](bool full) { return texts::changed_to_volunteer(t.config.default_language, after, full); });
 }
 
 void orders_received(Turn& t, const std::vector<Order>& orders) {
@@ -137,8 +139,8 @@ void orders_received(Turn& t, const std::vector<Order>& orders) {
     if (o.status == OrderStatus::purchased) {
       auto out = t.dispatch.assigner().complete(o.no, t.now);
       if (out.ok() && (!out.assigned.empty() || !out.queued.empty())) t.deferred.emplace_back(std::move(out), std::nullopt);
-      tell_holder(t, o, texts::received_to_volunteer(t.config.default_language, o));
     }
+    tell_holder(t, o, [&](bool) { return texts::received_to_volunteer(t.config.default_language, o); });
   }
 }
 

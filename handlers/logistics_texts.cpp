@@ -1,5 +1,6 @@
 #include "handlers/logistics_texts.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
@@ -10,7 +11,13 @@ bool en(Lang l) { return l == Lang::en; }
 std::string no(const Order& o) { return "#" + std::to_string(o.no.value); }
 std::string no(OrderId id) { return "#" + std::to_string(id.value); }
 
-std::string building_label(Lang l, const Building& b) { return en(l) ? "bldg " + b : b + "栋"; }
+// "3栋" / "bldg 3" for a numbered building; a label such as "12B" (a flat without a building
+// number) stays as it is.
+std::string building_label(Lang l, const Building& b) {
+  bool numbered = !b.empty() && std::all_of(b.begin(), b.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!numbered) return b;
+  return en(l) ? "bldg " + b : b + "栋";
+}
 
 std::string items_inline(Lang l, const Order& o) {
   std::string s;
@@ -141,9 +148,11 @@ std::string cancelled_to_volunteer(Lang l, const Order& o) {
   return "订单 " + no(o) + "（" + building_label(l, building_of(o.address)) + "）已取消，无需采购。";
 }
 
-std::string changed_to_volunteer(Lang l, const Order& o) {
-  if (en(l)) return "Order " + no(o) + " was changed by the household. Now: " + task_line(l, o, true);
-  return "订单 " + no(o) + " 住户有修改，现在是：" + task_line(l, o, true);
+std::string changed_to_volunteer(Lang l, const Order& o, bool full) {
+  // In a group: the building and the items, never the flat.
+  std::string now = full ? task_line(l, o, true) : task_line(l, o, false) + (en(l) ? ": " : "：") + items_inline(l, o);
+  if (en(l)) return "Order " + no(o) + " was changed by the household. Now: " + now;
+  return "订单 " + no(o) + " 住户有修改，现在是：" + now;
 }
 
 std::string received_to_volunteer(Lang l, const Order& o) {

@@ -29,7 +29,8 @@ std::string volunteers_only(Lang l);
 std::string new_task(Lang l, const Order& o, std::string_view volunteer, AssignReason why, bool full);
 std::string task_moved_away(Lang l, const Order& o, std::string_view from, std::string_view to);
 std::string cancelled_to_volunteer(Lang l, const Order& o);
-std::string changed_to_volunteer(Lang l, const Order& o);
+// full: with address and items (private chat); otherwise number, building and items only.
+std::string changed_to_volunteer(Lang l, const Order& o, bool full);
 std::string received_to_volunteer(Lang l, const Order& o);
 std::string shift_on(Lang l, const VolunteerRecord& v, const std::vector<OrderId>& taken, std::int32_t load);
 std::string shift_off(Lang l, std::size_t handed_back, const std::vector<Order>& kept);

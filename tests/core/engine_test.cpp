@@ -4,7 +4,7 @@
 
 #include <doctest/doctest.h>
 
-#include "config/catalog_loader.hpp"
+#include "tests/support/test_parser.hpp"
 #include "storage/sqlite_store.hpp"
 
 using namespace supplybot;
@@ -12,14 +12,7 @@ using namespace supplybot::handlers;
 
 namespace {
 
-const Parser& parser() {
-  static const Parser p = [] {
-    auto loaded = config::load_catalog(std::string(SUPPLYBOT_SOURCE_DIR) + "/config/catalog.toml");
-    REQUIRE(loaded.ok());
-    return Parser(std::move(loaded.catalog), "SupplyBot");
-  }();
-  return p;
-}
+const Parser& parser() { return testing::default_parser(); }
 
 struct Chat {
   explicit Chat(EngineConfig config = {}) : engine(parser(), std::move(config)) {}

@@ -5,23 +5,16 @@
 
 #include <algorithm>
 
-#include "config/catalog_loader.hpp"
 #include "handlers/engine.hpp"
 #include "storage/sqlite_store.hpp"
+#include "tests/support/test_parser.hpp"
 
 using namespace supplybot;
 using namespace supplybot::handlers;
 
 namespace {
 
-const Parser& parser() {
-  static const Parser p = [] {
-    auto loaded = config::load_catalog(std::string(SUPPLYBOT_SOURCE_DIR) + "/config/catalog.toml");
-    REQUIRE(loaded.ok());
-    return Parser(std::move(loaded.catalog), "SupplyBot");
-  }();
-  return p;
-}
+const Parser& parser() { return testing::default_parser(); }
 
 EngineConfig team_config() {
   EngineConfig c;
@@ -525,4 +518,32 @@ TEST_CASE("logistics: shopping lists group items under readable category names")
   CHECK(has(text, "【蛋类】"));
   CHECK(has(text, "【水果】"));
   CHECK_FALSE(has(text, "vegetable"));
+}
+
+TEST_CASE("logistics: lettered zones, edits told without the flat in a group, receipts reach the volunteer") {
+  Team t;
+  t.say("702", "hi", kGroup, std::nullopt, "zhou");
+  auto r = t.say("900", "/volunteer add @zhou zones=6,12B capacity=3");
+  CHECK(has(r.replies.at(0).text, "12B,6"));
+  t.say("702", "/on");
+  r = t.say("5", "Flat 12B: 2 loaves of bread");
+  CHECK(t.order(1)->volunteer_name == "name702");
+  const auto* card = to_chat(r, kGroup);
+  REQUIRE(card);
+  // The household's own edit: the volunteer hears of it, in the group without the flat.
+  r = t.say("5", "/my");
+  r = t.say("5", "make it 3 loaves of bread", kGroup, std::to_string(t.next_message - 2));
+  bool told = false;
+  for (const auto& m : r.replies)
+    if (has(m.text, "changed by the household") || has(m.text, "住户有修改")) {
+      told = true;
+      CHECK_FALSE(has(m.text, "Flat"));
+      CHECK(has(m.text, "#1 12B"));
+    }
+  CHECK(told);
+  t.say("702", "/delivered 1");
+  r = t.say("5", "received");
+  CHECK(r.outcome == "received");
+  bool thanked = std::any_of(r.replies.begin(), r.replies.end(), [](const OutgoingMessage& m) { return has(m.text, "住户已确认收到"); });
+  CHECK(thanked);
 }
