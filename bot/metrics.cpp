@@ -23,6 +23,11 @@ void Metrics::inbound(const std::string& platform, const std::string& result) {
   inbound_[{platform, result}]++;
 }
 
+void Metrics::inbound_limited(const std::string& platform, const std::string& scope) {
+  std::lock_guard lock(mutex_);
+  inbound_limited_[{platform, scope}]++;
+}
+
 std::string Metrics::render() const {
   std::lock_guard lock(mutex_);
   std::ostringstream o;
@@ -41,6 +46,10 @@ std::string Metrics::render() const {
   o << "# HELP supplybot_inbound_total Platform updates by result.\n# TYPE supplybot_inbound_total counter\n";
   for (const auto& [k, v] : inbound_)
     o << "supplybot_inbound_total{platform=\"" << k.first << "\",result=\"" << k.second << "\"} " << v << "\n";
+  o << "# HELP supplybot_inbound_limited_total New messages refused by the per-sender or per-chat limit.\n"
+       "# TYPE supplybot_inbound_limited_total counter\n";
+  for (const auto& [k, v] : inbound_limited_)
+    o << "supplybot_inbound_limited_total{platform=\"" << k.first << "\",scope=\"" << k.second << "\"} " << v << "\n";
   o << "# HELP supplybot_outbox_sends_total Outbox send attempts by outcome.\n"
        "# TYPE supplybot_outbox_sends_total counter\n";
   for (const auto& [k, v] : outbox_) o << "supplybot_outbox_sends_total{outcome=\"" << k << "\"} " << v << "\n";

@@ -20,6 +20,8 @@ class Metrics {
   void request(const std::string& route, int status, double seconds);
   void outbox_send(const std::string& outcome);  // sent, retry, rate_limited, refused, gave_up
   void inbound(const std::string& platform, const std::string& result);  // stored, duplicate, ignored, rejected
+  // A new message refused by the per-sender or per-chat limit (scope "sender" or "chat").
+  void inbound_limited(const std::string& platform, const std::string& scope);
 
   // Everything this object counts, in Prometheus text (no trailing gauges).
   std::string render() const;
@@ -32,6 +34,7 @@ class Metrics {
   double latency_sum_{0};
   std::map<std::string, std::uint64_t> outbox_;
   std::map<std::pair<std::string, std::string>, std::uint64_t> inbound_;
+  std::map<std::pair<std::string, std::string>, std::uint64_t> inbound_limited_;
 };
 
 }  // namespace supplybot::bot

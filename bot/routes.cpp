@@ -5,6 +5,7 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <sstream>
 #include <variant>
@@ -14,6 +15,7 @@
 #include "bot/writer_await.hpp"
 #include "bot/telegram/update_decoder.hpp"
 #include "bot/wechat/callback.hpp"
+#include "handlers/limit_texts.hpp"
 
 namespace supplybot::bot {
 
@@ -23,6 +25,12 @@ namespace {
 
 handlers::UnixTime unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// Monotonic milliseconds for the inbound limiter.
+std::int64_t steady_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
 }
 
 bool is_json(std::string_view content_type) {
@@ -67,6 +75,72 @@ void keep_own_chat_replies(handlers::HandleResult& r, const handlers::ChatMessag
   r.reply_ids.resize(kept);
 }
 
+// What becomes of a new message before it is handed to the writer.
+enum class Admission {
+  accept,     // within the limits: store it
+  duplicate,  // over a limit, but stored already: a redelivery, answered as one
+  refuse,     // over a limit: store nothing
+};
+
+struct Admitted {
+  Admission what{Admission::accept};
+  handlers::LimitDecision decision;
+};
+
+// Puts the "you are sending too fast" notice in the outbox: a reply to the refused message, or
+// the answer to a refused button press. Not awaited: the refused update's answer does not
+// depend on it.
+void enqueue_limit_notice(RouteContext& ctx, const handlers::ChatMessage& msg, handlers::LimitScope scope) {
+  auto lang = handlers::reply_language(msg, ctx.engine.config().default_language);
+  handlers::OutgoingMessage notice{
+      .platform = msg.platform,
+      .chat_id = msg.chat_id,
+      .thread_id = msg.thread_id,
+      .text = scope == handlers::LimitScope::chat ? handlers::texts::chat_too_busy(lang)
+                                                  : handlers::texts::sending_too_fast(lang)};
+  if (msg.callback_id) notice.callback_id = msg.callback_id;
+  else notice.reply_to = msg.message_id;
+  auto now = unix_now();
+  ctx.writer.submit([notice = std::move(notice), now](handlers::StoreTx& tx) { tx.enqueue_outbox(notice, now, now); },
+                    [](std::exception_ptr e) {
+                      if (!e) return;
+                      try {
+                        std::rethrow_exception(e);
+                      } catch (const std::exception& ex) {
+                        log::warn("limits", {{"event", "notice_failed"}, {"error", ex.what()}});
+                      }
+                    });
+}
+
+// Checks a new message against the per-sender and per-chat limits. Only the refusal path reads
+// the database: a refused message that is stored already (a redelivery whose first answer was
+// lost) is a duplicate, never refused. The limiter itself only charges messages that turn out
+// new: store_message refunds duplicates and failures. `notice`: tell the sender in the chat (at
+// most once a minute); the first refusal of each minute is logged at warn, the rest at debug.
+Admitted admit_inbound(RouteContext& ctx, const handlers::ChatMessage& msg, std::string_view platform, bool notice) {
+  auto now = steady_ms();
+  auto d = ctx.limiter.admit(msg.platform, msg.chat_id, msg.sender_id, now);
+  if (d.allowed) return {Admission::accept, d};
+  bool seen = false;
+  try {
+    seen = ctx.store.inbound_seen(msg.platform, msg.update_key);
+  } catch (const std::exception& e) {
+    log::warn("limits", {{"event", "dedup_check_failed"}, {"error", e.what()}});
+  }
+  if (seen) {
+    ctx.metrics.inbound(std::string(platform), "duplicate");
+    return {Admission::duplicate, d};
+  }
+  std::string scope(handlers::to_string(d.scope));
+  ctx.metrics.inbound_limited(std::string(platform), scope);
+  bool first = ctx.limiter.claim_notice(d.scope, msg.platform, msg.chat_id, msg.sender_id, now);
+  log::write(first ? log::Level::warn : log::Level::debug, "limits",
+             {{"event", "inbound_limited"}, {"platform", std::string(platform)}, {"scope", scope},
+              {"chat", msg.chat_id}, {"sender", msg.sender_id}, {"update_key", msg.update_key}});
+  if (first && notice) enqueue_limit_notice(ctx, msg, d.scope);
+  return {Admission::refuse, d};
+}
+
 // Hands msg to the engine on the writer and waits for COMMIT. Replies that go back in this HTTP
 // response (see InResponse) have their outbox rows marked sent in the same transaction, so they
 // are not sent twice. Returns the engine's result, or the error response to send instead.
@@ -86,6 +160,9 @@ asio::awaitable<std::variant<handlers::HandleResult, HttpResponse>> store_messag
       for (auto id : result->reply_ids) tx.outbox_sent(id, "", now);
   };
   auto error = co_await run_on_writer(ctx.writer, std::move(job));
+  // The limits count new messages only: a redelivery, or one the platform must send again, gets
+  // its token back.
+  if (error || result->duplicate) ctx.limiter.refund(msg.platform, msg.chat_id, msg.sender_id, steady_ms());
   if (error) {
     std::string what = "unknown";
     bool store_failure = false;
@@ -127,6 +204,17 @@ asio::awaitable<HttpResponse> bridge_messages(RouteContext& ctx, const HttpReque
     co_return json_error(400, "bad_request", err->message);
   }
   auto msg = std::get<handlers::ChatMessage>(std::move(decoded));
+  auto admitted = admit_inbound(ctx, msg, "bridge", /*notice=*/false);
+  if (admitted.what == Admission::duplicate) co_return json_ok(bridge::encode_replies({}, true));
+  if (admitted.what == Admission::refuse) {
+    auto res = json_error(429, "too_many_requests",
+                          admitted.decision.scope == handlers::LimitScope::chat
+                              ? "this chat sends more messages than allowed; retry later"
+                              : "this sender sends more messages than allowed; retry later");
+    auto seconds = std::max<std::int64_t>(1, (admitted.decision.retry_after_ms + 999) / 1000);
+    res.headers.emplace_back("Retry-After", std::to_string(seconds));
+    co_return res;
+  }
   auto r = co_await store_message(ctx, std::move(msg), "bridge", InResponse::all);
   if (auto* res = std::get_if<HttpResponse>(&r)) co_return std::move(*res);
   const auto& result = std::get<handlers::HandleResult>(r);
@@ -154,6 +242,9 @@ asio::awaitable<HttpResponse> telegram_webhook(RouteContext& ctx, const HttpRequ
     co_return json_ok();
   }
   auto msg = std::get<handlers::ChatMessage>(std::move(decoded));
+  // Over the limits: 200 all the same. Telegram redelivers anything else for a day and holds back
+  // the chat's later updates meanwhile (docs/decisions.md).
+  if (admit_inbound(ctx, msg, "telegram", /*notice=*/true).what != Admission::accept) co_return json_ok();
   auto r = co_await store_message(ctx, std::move(msg), "telegram", InResponse::none);
   if (auto* res = std::get_if<HttpResponse>(&r)) co_return std::move(*res);
   co_return json_ok();
@@ -195,6 +286,9 @@ asio::awaitable<HttpResponse> wechat_callback(RouteContext& ctx, const HttpReque
   }
   auto inbound = std::get<wechat::InboundMessage>(std::move(decoded));
   auto platform = std::string(handlers::to_string(inbound.message.platform));
+  // Over the limits: "success", or WeChat redelivers it three times.
+  if (admit_inbound(ctx, inbound.message, platform, /*notice=*/false).what != Admission::accept)
+    co_return text_response(200, wechat::kTextContentType, std::string(wechat::kAckBody));
   auto r = co_await store_message(ctx, std::move(inbound.message), platform, InResponse::single_small);
   if (auto* res = std::get_if<HttpResponse>(&r)) co_return std::move(*res);
   const auto& result = std::get<handlers::HandleResult>(r);

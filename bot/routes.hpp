@@ -1,6 +1,7 @@
 #pragma once
 // The HTTP routes of DESIGN.md as one handler: request in, response out. Awaits the writer for
-// webhook updates so a 2xx is sent only after COMMIT.
+// webhook updates so a 2xx is sent only after COMMIT. New messages over the per-sender or
+// per-chat limit are refused before they reach the writer (see docs/decisions.md).
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/any_io_executor.hpp>
@@ -10,6 +11,7 @@
 #include "bot/writer.hpp"
 #include "config/config.hpp"
 #include "handlers/engine.hpp"
+#include "handlers/inbound_limiter.hpp"
 #include "handlers/store.hpp"
 
 namespace supplybot::bot {
@@ -20,6 +22,7 @@ struct RouteContext {
   Writer& writer;
   handlers::Engine& engine;  // handle() on the writer thread only
   Metrics& metrics;
+  handlers::InboundLimiter& limiter;  // per-sender and per-chat limits, checked before the writer
 };
 
 boost::asio::awaitable<HttpResponse> handle_request(RouteContext& ctx, HttpRequest req);

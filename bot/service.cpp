@@ -58,6 +58,7 @@ struct Service::Impl {
   handlers::Parser parser;
   handlers::Engine engine;
   Metrics metrics;
+  handlers::InboundLimiter limiter;
   IoPool pool;
   std::unique_ptr<Outbox> outbox;
   Writer writer;
@@ -73,6 +74,7 @@ struct Service::Impl {
         store(storage::SqliteOptions{.path = config.storage.path, .synchronous = config.storage.synchronous}),
         parser(make_parser(config)),
         engine(parser, engine_config(config)),
+        limiter(limits(config)),
         pool(thread_count()),
         writer(
             store, config.storage.batch_max,
@@ -81,7 +83,7 @@ struct Service::Impl {
             },
             [this] { engine.invalidate(); }),
         tick_timer(pool.context(0)),
-        routes{config, store, writer, engine, metrics},
+        routes{config, store, writer, engine, metrics, limiter},
         server(pool,
                HttpServerOptions{.host = config.server.host,
                                  .port = config.server.port,
@@ -113,6 +115,14 @@ struct Service::Impl {
         .escalate_after_s = static_cast<handlers::UnixTime>(c.logistics.escalate_after_minutes) * 60,
         .auto_receipt_s = static_cast<handlers::UnixTime>(c.logistics.auto_receipt_hours) * 3600,
         .utc_offset_minutes = c.bot.utc_offset_minutes};
+  }
+
+  static handlers::InboundLimits limits(const config::Config& c) {
+    const auto& l = c.limits;
+    return handlers::InboundLimits{
+        .sender = {.per_minute = static_cast<double>(l.sender_per_minute), .burst = static_cast<double>(l.sender_burst)},
+        .chat = {.per_minute = static_cast<double>(l.chat_per_minute), .burst = static_cast<double>(l.chat_burst)},
+        .max_keys = l.tracked_keys};
   }
 
   // Every tick_seconds the engine's periodic work runs as one writer job.

@@ -192,6 +192,11 @@ const std::vector<Key>& keys() {
       {"logistics.escalate_after_minutes", [](Config& c, const std::string& v) { return parse_uint(v, c.logistics.escalate_after_minutes, 1, 7 * 24 * 60); }},
       {"logistics.auto_receipt_hours", [](Config& c, const std::string& v) { return parse_uint(v, c.logistics.auto_receipt_hours, 1, 30 * 24); }},
       {"logistics.tick_seconds", [](Config& c, const std::string& v) { return parse_uint(v, c.logistics.tick_seconds, 1, 3600); }},
+      {"limits.sender_per_minute", [](Config& c, const std::string& v) { return parse_uint(v, c.limits.sender_per_minute, 0, 100000); }},
+      {"limits.sender_burst", [](Config& c, const std::string& v) { return parse_uint(v, c.limits.sender_burst, 1, 100000); }},
+      {"limits.chat_per_minute", [](Config& c, const std::string& v) { return parse_uint(v, c.limits.chat_per_minute, 0, 1000000); }},
+      {"limits.chat_burst", [](Config& c, const std::string& v) { return parse_uint(v, c.limits.chat_burst, 1, 1000000); }},
+      {"limits.tracked_keys", [](Config& c, const std::string& v) { return parse_uint(v, c.limits.tracked_keys, 100, 10000000); }},
       {"roles.coordinators", [](Config& c, const std::string& v) {
          auto list = split_list(v);
          for (const auto& e : list) {

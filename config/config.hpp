@@ -65,6 +65,16 @@ struct LogisticsConfig {
   unsigned tick_seconds{30};         // how often rounds, escalations and receipts are checked
 };
 
+// Limits on accepted inbound messages (handlers/inbound_limiter.hpp): token buckets per sender
+// and per chat. A per-minute rate of 0 switches that limit off.
+struct LimitsConfig {
+  unsigned sender_per_minute{20};
+  unsigned sender_burst{20};
+  unsigned chat_per_minute{300};
+  unsigned chat_burst{100};
+  unsigned tracked_keys{100000};  // senders (and chats) remembered at most, each
+};
+
 struct RolesConfig {
   std::vector<std::string> coordinators;  // "telegram:123456"
 };
@@ -77,6 +87,7 @@ struct Config {
   BridgeConfig bridge;
   BotConfig bot;
   LogisticsConfig logistics;
+  LimitsConfig limits;
   RolesConfig roles;
   std::filesystem::path source;  // the file it came from, empty when none
 };

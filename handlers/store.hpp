@@ -244,6 +244,8 @@ class Store {
   virtual std::vector<std::pair<std::string, std::int64_t>> orders_by_status() = 0;
   // The newest orders with their items, newest first.
   virtual std::vector<Order> recent_orders(std::size_t limit) = 0;
+  // Whether (platform, update_key) is stored already: a redelivery. Throws StoreError.
+  virtual bool inbound_seen(Platform p, std::string_view update_key) = 0;
   virtual bool healthy() = 0;
 };
 

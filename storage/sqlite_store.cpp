@@ -46,6 +46,7 @@ constexpr const char* due_outbox =
     "SELECT id, platform, chat_id, thread_id, text, reply_to, markup, order_no, attempts, due_at, created_at, "
     "callback_id, document_name FROM outbox WHERE state = 'pending' AND due_at <= ? ORDER BY due_at, id LIMIT ?";
 constexpr const char* health = "SELECT COUNT(*) FROM schema_version";
+constexpr const char* inbound_seen = "SELECT 1 FROM inbound WHERE platform = ? AND update_key = ?";
 constexpr const char* older_pending_due =
     "SELECT MAX(due_at) FROM outbox WHERE state = 'pending' AND platform = ? AND chat_id = ? AND id < ?";
 constexpr const char* next_due = "SELECT MIN(due_at) FROM outbox WHERE state = 'pending'";
@@ -1110,6 +1111,18 @@ std::vector<handlers::Order> SqliteStore::recent_orders(std::size_t limit) {
     throw handlers::StoreError(e.what());
   }
   return out;
+}
+
+bool SqliteStore::inbound_seen(Platform p, std::string_view update_key) {
+  std::lock_guard lock(read_mutex_);
+  try {
+    SQLite::Statement q(reader(), sql::inbound_seen);
+    q.bind(1, platform_text(p));
+    q.bind(2, std::string(update_key));
+    return q.executeStep();
+  } catch (const SQLite::Exception& e) {
+    throw handlers::StoreError(e.what());
+  }
 }
 
 bool SqliteStore::healthy() {

@@ -38,6 +38,7 @@ class SqliteStore final : public handlers::Store {
   handlers::OutboxStats outbox_stats() override;
   std::vector<std::pair<std::string, std::int64_t>> orders_by_status() override;
   std::vector<handlers::Order> recent_orders(std::size_t limit) override;
+  bool inbound_seen(handlers::Platform p, std::string_view update_key) override;
   bool healthy() override;
 
   int schema_version();

@@ -72,6 +72,8 @@ else
 fi
 
 secret="load-secret-$RANDOM$RANDOM"
+# The load sends each of 50 chats hundreds of updates a second, far beyond the per-chat limit a
+# neighbourhood needs: the limits are raised (not switched off, so their cost is measured).
 env SUPPLYBOT_SERVER_LISTEN=127.0.0.1:0 \
     SUPPLYBOT_SERVER_THREADS="$server_threads" \
     SUPPLYBOT_STORAGE_PATH="$tmp/load.db" \
@@ -81,6 +83,8 @@ env SUPPLYBOT_SERVER_LISTEN=127.0.0.1:0 \
     SUPPLYBOT_TELEGRAM_API_ROOT="http://127.0.0.1:$api_port" \
     SUPPLYBOT_TELEGRAM_BOT_USERNAME=SupplyBot \
     SUPPLYBOT_BOT_CATALOG="$repo/config/catalog.toml" \
+    SUPPLYBOT_LIMITS_SENDER_PER_MINUTE=100000 SUPPLYBOT_LIMITS_SENDER_BURST=100000 \
+    SUPPLYBOT_LIMITS_CHAT_PER_MINUTE=1000000 SUPPLYBOT_LIMITS_CHAT_BURST=1000000 \
     "$binary" serve >"$tmp/server.log" 2>&1 &
 server_pid=$!
 

@@ -125,3 +125,24 @@ TEST_CASE("config: outbound URLs for WeCom and the bridge are http(s) URLs") {
     CHECK(mentions(r, "wechat.outbound_url"));
   }
 }
+
+TEST_CASE("config: inbound limits, with defaults real neighbourhoods never reach") {
+  auto d = load({}, {});
+  REQUIRE(d.ok());
+  CHECK(d.config.limits.sender_per_minute == 20);
+  CHECK(d.config.limits.sender_burst == 20);
+  CHECK(d.config.limits.chat_per_minute == 300);
+  CHECK(d.config.limits.chat_burst == 100);
+
+  auto r = load_from_string("[limits]\nsender_per_minute = 0\nchat_burst = 7\n",
+                            {{"SUPPLYBOT_LIMITS_CHAT_PER_MINUTE", "60"}});
+  REQUIRE(r.ok());
+  CHECK(r.config.limits.sender_per_minute == 0);  // off
+  CHECK(r.config.limits.chat_burst == 7);
+  CHECK(r.config.limits.chat_per_minute == 60);
+
+  auto bad = load_from_string("[limits]\nsender_burst = 0\ntracked_keys = 5\n", {});
+  CHECK_FALSE(bad.ok());
+  CHECK(mentions(bad, "limits.sender_burst"));
+  CHECK(mentions(bad, "limits.tracked_keys"));
+}

@@ -42,6 +42,15 @@ TEST_CASE("storage: inbound dedup by platform and update key") {
   });
 }
 
+TEST_CASE("storage: inbound_seen tells a stored update from a new one, outside the writer") {
+  storage::SqliteStore store({.path = ":memory:"});
+  CHECK_FALSE(store.inbound_seen(Platform::telegram, "1"));
+  store.write([](StoreTx& tx) { tx.insert_inbound(msg("1"), 10); });
+  CHECK(store.inbound_seen(Platform::telegram, "1"));
+  CHECK_FALSE(store.inbound_seen(Platform::telegram, "2"));
+  CHECK_FALSE(store.inbound_seen(Platform::bridge, "1"));
+}
+
 TEST_CASE("storage: a failed transaction leaves nothing behind") {
   storage::SqliteStore store({.path = ":memory:"});
   CHECK_THROWS(store.write([](StoreTx& tx) {

@@ -47,6 +47,9 @@ class LimitedServer(kill9.Server):
             "SUPPLYBOT_TELEGRAM_BOT_TOKEN": "123456:FULL", "SUPPLYBOT_TELEGRAM_SECRET_TOKEN": kill9.SECRET,
             "SUPPLYBOT_TELEGRAM_API_ROOT": f"http://127.0.0.1:{api_port}",
             "SUPPLYBOT_BOT_CATALOG": os.path.join(kill9.REPO, "config", "catalog.toml"),
+            # As in kill9: every 2xx must be a stored update, so the inbound limits stay out of the way.
+            "SUPPLYBOT_LIMITS_SENDER_PER_MINUTE": "100000", "SUPPLYBOT_LIMITS_SENDER_BURST": "100000",
+            "SUPPLYBOT_LIMITS_CHAT_PER_MINUTE": "1000000", "SUPPLYBOT_LIMITS_CHAT_BURST": "1000000",
         })
 
         def limit():
