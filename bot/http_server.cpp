@@ -10,6 +10,10 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <atomic>
 #include <mutex>
 #include <unordered_map>
 
@@ -30,6 +34,10 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
   Metrics& metrics;
   tcp::acceptor acceptor;
   std::uint16_t bound_port{0};
+  std::size_t max_connections{0};  // in force, set by start()
+  // Connections from accept to the end of their session. Only the accept loop (context 0) adds;
+  // sessions on every thread subtract.
+  std::atomic<std::size_t> open_connections{0};
 
   struct SessionState {
     beast::tcp_stream* stream;
@@ -76,7 +84,43 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
     co_await http::async_write(stream, out, use_tuple);
   }
 
+  // The 503 a connection over max_connections gets instead of a session.
+  static const std::string& busy_response() {
+    static const std::string r = [] {
+      std::string body = "{\"error\":\"unavailable\",\"message\":\"too many connections; please retry\"}";
+      return "HTTP/1.1 503 Service Unavailable\r\nServer: supplybot\r\nContent-Type: application/json\r\n"
+             "Retry-After: 1\r\nConnection: close\r\nContent-Length: " +
+             std::to_string(body.size()) + "\r\n\r\n" + body;
+    }();
+    return r;
+  }
+
+  // Over the limit: no session, no waiting. The socket is not yet used by any operation, so the
+  // accept loop may touch it from its own thread. Nothing here blocks: the send buffer of a new
+  // socket has room for the answer, and reads take only what has already arrived.
+  template <typename Socket>
+  void refuse(Socket& socket) {
+    metrics.connection_refused();
+    beast::error_code ec;
+    socket.non_blocking(true, ec);
+    socket.write_some(asio::buffer(busy_response()), ec);
+    socket.shutdown(tcp::socket::shutdown_send, ec);
+    // Whatever the client sent already is read and dropped, so that close() ends the connection
+    // with FIN rather than RST (an RST can make the client discard the 503 unread).
+    char sink[4096];
+    for (int i = 0; i < 16 && !ec; ++i) socket.read_some(asio::buffer(sink), ec);
+    socket.close(ec);
+  }
+
   asio::awaitable<void> session(tcp::socket socket) {
+    // Counted open since accept_loop; closed however the session ends.
+    struct Counted {
+      Impl& im;
+      ~Counted() {
+        im.open_connections.fetch_sub(1, std::memory_order_relaxed);
+        im.metrics.connection_closed();
+      }
+    } counted{*this};
     std::uint64_t id;
     beast::tcp_stream stream(std::move(socket));
     {
@@ -88,12 +132,24 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
     bool first = true;
     for (;;) {
       if (!set_idle(id, true)) break;
+      // Waiting for a request to start is the idle part, which shutdown() may cut short. A new
+      // connection has read_timeout from accept to the end of its first header; a keep-alive one
+      // idle_timeout to start its next request, then read_timeout from its first bytes to the
+      // end of the header, so a header dripped byte by byte (slowloris) is cut off either way.
+      if (buffer.size() == 0) {
+        stream.expires_after(first ? options.read_timeout : options.idle_timeout);
+        auto [wec, wn] = co_await stream.async_read_some(buffer.prepare(1024), use_tuple);
+        if (wec) break;  // timed out, closed by the client, or cancelled by shutdown()
+        buffer.commit(wn);
+        if (!first) stream.expires_after(options.read_timeout);
+      } else {
+        stream.expires_after(options.read_timeout);  // pipelined: the next request is in already
+      }
+      set_idle(id, false);
       http::request_parser<http::string_body> parser;
       parser.body_limit(options.body_limit);
       parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
-      stream.expires_after(first ? options.read_timeout : options.idle_timeout);
       auto [hec, hn] = co_await http::async_read_header(stream, buffer, parser, use_tuple);
-      set_idle(id, false);
       if (hec == http::error::body_limit) {  // Content-Length over the limit, seen with the header
         metrics.request("-", 413, 0);
         {
@@ -202,6 +258,12 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
         co_await pause.async_wait(use_tuple);
         continue;
       }
+      if (open_connections.load(std::memory_order_relaxed) >= max_connections) {
+        refuse(socket);
+        continue;
+      }
+      open_connections.fetch_add(1, std::memory_order_relaxed);
+      metrics.connection_opened();
       auto ex = socket.get_executor();
       asio::co_spawn(ex, session(std::move(socket)), [](std::exception_ptr e) {
         if (!e) return;
@@ -220,8 +282,30 @@ HttpServer::HttpServer(IoPool& pool, HttpServerOptions options, HttpHandler hand
 
 HttpServer::~HttpServer() = default;
 
+namespace {
+
+// Descriptors kept free for everything but client connections: the database (two connections
+// with their WAL and shared-memory files), the outbox's HTTPS connections, each event loop's
+// epoll and eventfd, the log, the listening socket.
+constexpr std::size_t k_reserved_fds = 64;
+
+std::size_t fit_open_file_limit(std::size_t wanted) {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return wanted;
+  auto soft = static_cast<std::size_t>(rl.rlim_cur);
+  std::size_t fits = soft > 2 * k_reserved_fds ? soft - k_reserved_fds : std::max<std::size_t>(1, soft / 2);
+  return std::min(wanted, fits);
+}
+
+}  // namespace
+
 void HttpServer::start() {
   auto& im = *impl_;
+  im.max_connections = fit_open_file_limit(std::max<std::size_t>(1, im.options.max_connections));
+  if (im.max_connections < im.options.max_connections)
+    log::warn("http", {{"event", "max_connections_lowered"}, {"configured", std::to_string(im.options.max_connections)},
+                       {"in_force", std::to_string(im.max_connections)},
+                       {"hint", "raise the open-file limit (LimitNOFILE) or lower server.max_connections"}});
   tcp::endpoint ep(asio::ip::make_address(im.options.host), im.options.port);
   im.acceptor.open(ep.protocol());
   im.acceptor.set_option(asio::socket_base::reuse_address(true));
@@ -239,6 +323,8 @@ void HttpServer::start() {
 }
 
 std::uint16_t HttpServer::port() const { return impl_->bound_port; }
+
+std::size_t HttpServer::max_connections() const { return impl_->max_connections; }
 
 void HttpServer::shutdown(std::function<void()> on_drained) {
   auto im = impl_;

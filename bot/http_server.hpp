@@ -3,6 +3,14 @@
 // read/idle timeouts, hands each to the handler, writes the answer, keeps connections alive.
 // shutdown() stops accepting, closes idle connections and lets in-flight requests finish.
 // Thread-safe: each session runs on one single-threaded io_context of the pool.
+//
+// Slow and idle clients: a new connection has read_timeout for its first request's header, and
+// read_timeout again for the body. A keep-alive connection waits idle_timeout for the first byte
+// of its next request, then has read_timeout for the rest of the header: dripping a header a
+// byte at a time (slowloris) holds a connection for read_timeout at most. Writing an answer to a
+// client that does not read it also ends after read_timeout. At most max_connections are open at
+// once (idle ones included); a connection beyond that is answered 503 and closed at once, before
+// any of its bytes are read.
 
 #include <chrono>
 #include <cstdint>
@@ -27,6 +35,9 @@ struct HttpServerOptions {
   std::size_t header_limit{16 * 1024};
   std::chrono::seconds read_timeout{15};
   std::chrono::seconds idle_timeout{60};
+  // Lowered at start() to fit the process's open-file limit (RLIMIT_NOFILE) less a reserve for
+  // the database, the outbox's connections and the event loops.
+  std::size_t max_connections{10000};
 };
 
 using HttpHandler = std::function<boost::asio::awaitable<HttpResponse>(HttpRequest)>;
@@ -42,6 +53,9 @@ class HttpServer {
   void start();
   // The bound port (useful with port 0).
   std::uint16_t port() const;
+  // The connection limit in force (after start(): options.max_connections, or lower to fit the
+  // open-file limit).
+  std::size_t max_connections() const;
   // Stops accepting and closes idle connections; on_drained runs (on an io thread) once every
   // session has ended.
   void shutdown(std::function<void()> on_drained);

@@ -50,6 +50,11 @@ std::string Metrics::render() const {
        "# TYPE supplybot_inbound_limited_total counter\n";
   for (const auto& [k, v] : inbound_limited_)
     o << "supplybot_inbound_limited_total{platform=\"" << k.first << "\",scope=\"" << k.second << "\"} " << v << "\n";
+  o << "# HELP supplybot_http_connections Open HTTP connections.\n# TYPE supplybot_http_connections gauge\n"
+    << "supplybot_http_connections " << open_connections_.load(std::memory_order_relaxed) << "\n"
+    << "# HELP supplybot_http_connections_refused_total Connections answered 503 and closed at once over "
+       "server.max_connections.\n# TYPE supplybot_http_connections_refused_total counter\n"
+    << "supplybot_http_connections_refused_total " << refused_connections_.load(std::memory_order_relaxed) << "\n";
   o << "# HELP supplybot_outbox_sends_total Outbox send attempts by outcome.\n"
        "# TYPE supplybot_outbox_sends_total counter\n";
   for (const auto& [k, v] : outbox_) o << "supplybot_outbox_sends_total{outcome=\"" << k << "\"} " << v << "\n";

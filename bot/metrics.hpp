@@ -5,6 +5,7 @@
 
 #include <array>
 #include <atomic>
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <string>
@@ -22,6 +23,10 @@ class Metrics {
   void inbound(const std::string& platform, const std::string& result);  // stored, duplicate, ignored, rejected
   // A new message refused by the per-sender or per-chat limit (scope "sender" or "chat").
   void inbound_limited(const std::string& platform, const std::string& scope);
+  // Connections: opened and closed (a gauge of open ones), and refused over server.max_connections.
+  void connection_opened() { open_connections_.fetch_add(1, std::memory_order_relaxed); }
+  void connection_closed() { open_connections_.fetch_sub(1, std::memory_order_relaxed); }
+  void connection_refused() { refused_connections_.fetch_add(1, std::memory_order_relaxed); }
 
   // Everything this object counts, in Prometheus text (no trailing gauges).
   std::string render() const;
@@ -35,6 +40,8 @@ class Metrics {
   std::map<std::string, std::uint64_t> outbox_;
   std::map<std::pair<std::string, std::string>, std::uint64_t> inbound_;
   std::map<std::pair<std::string, std::string>, std::uint64_t> inbound_limited_;
+  std::atomic<std::int64_t> open_connections_{0};
+  std::atomic<std::uint64_t> refused_connections_{0};
 };
 
 }  // namespace supplybot::bot

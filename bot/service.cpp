@@ -89,7 +89,8 @@ struct Service::Impl {
                                  .port = config.server.port,
                                  .body_limit = config.server.body_limit,
                                  .read_timeout = std::chrono::seconds(config.server.read_timeout_s),
-                                 .idle_timeout = std::chrono::seconds(config.server.idle_timeout_s)},
+                                 .idle_timeout = std::chrono::seconds(config.server.idle_timeout_s),
+                                 .max_connections = config.server.max_connections},
                [this](HttpRequest req) -> asio::awaitable<HttpResponse> {
                  auto started_at = std::chrono::steady_clock::now();
                  auto path = route_label(req.path);
@@ -188,7 +189,8 @@ void Service::start() {
   im.pool.start();
   im.started = true;
   log::info("server", {{"event", "listening"}, {"address", im.config.server.host}, {"port", std::to_string(im.server.port())},
-                       {"threads", std::to_string(im.thread_count())}, {"telegram", im.config.telegram.bot_token.empty() ? "off" : "on"},
+                       {"threads", std::to_string(im.thread_count())},
+                       {"max_connections", std::to_string(im.server.max_connections())}, {"telegram", im.config.telegram.bot_token.empty() ? "off" : "on"},
                        {"catalog_items", std::to_string(im.parser.catalog().size())}});
 }
 

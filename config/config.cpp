@@ -109,6 +109,7 @@ const std::vector<Key>& keys() {
       {"server.body_limit", [](Config& c, const std::string& v) { return parse_uint(v, c.server.body_limit, 1024, 64ull << 20); }},
       {"server.read_timeout", [](Config& c, const std::string& v) { return parse_uint(v, c.server.read_timeout_s, 1, 3600); }},
       {"server.idle_timeout", [](Config& c, const std::string& v) { return parse_uint(v, c.server.idle_timeout_s, 1, 86400); }},
+      {"server.max_connections", [](Config& c, const std::string& v) { return parse_uint(v, c.server.max_connections, 1, 1000000); }},
       {"server.log_level", [](Config& c, const std::string& v) {
          if (v != "debug" && v != "info" && v != "warn" && v != "error")
            return "expected debug, info, warn or error, got '" + v + "'";

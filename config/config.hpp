@@ -19,6 +19,9 @@ struct ServerConfig {
   std::size_t body_limit{1024 * 1024};
   unsigned read_timeout_s{15};
   unsigned idle_timeout_s{60};
+  // Open connections at most; beyond it a new connection is answered 503 and closed at once.
+  // Also kept below the process's open-file limit (see bot/http_server.hpp).
+  unsigned max_connections{10000};
   std::string log_level{"info"};  // debug, info, warn, error
 };
 

@@ -126,23 +126,26 @@ TEST_CASE("config: outbound URLs for WeCom and the bridge are http(s) URLs") {
   }
 }
 
-TEST_CASE("config: inbound limits, with defaults real neighbourhoods never reach") {
+TEST_CASE("config: inbound limits and the connection cap, with defaults real neighbourhoods never reach") {
   auto d = load({}, {});
   REQUIRE(d.ok());
   CHECK(d.config.limits.sender_per_minute == 20);
   CHECK(d.config.limits.sender_burst == 20);
   CHECK(d.config.limits.chat_per_minute == 300);
   CHECK(d.config.limits.chat_burst == 100);
+  CHECK(d.config.server.max_connections == 10000);
 
-  auto r = load_from_string("[limits]\nsender_per_minute = 0\nchat_burst = 7\n",
+  auto r = load_from_string("[limits]\nsender_per_minute = 0\nchat_burst = 7\n[server]\nmax_connections = 50\n",
                             {{"SUPPLYBOT_LIMITS_CHAT_PER_MINUTE", "60"}});
   REQUIRE(r.ok());
   CHECK(r.config.limits.sender_per_minute == 0);  // off
   CHECK(r.config.limits.chat_burst == 7);
   CHECK(r.config.limits.chat_per_minute == 60);
+  CHECK(r.config.server.max_connections == 50);
 
-  auto bad = load_from_string("[limits]\nsender_burst = 0\ntracked_keys = 5\n", {});
+  auto bad = load_from_string("[limits]\nsender_burst = 0\ntracked_keys = 5\n[server]\nmax_connections = 0\n", {});
   CHECK_FALSE(bad.ok());
   CHECK(mentions(bad, "limits.sender_burst"));
   CHECK(mentions(bad, "limits.tracked_keys"));
+  CHECK(mentions(bad, "server.max_connections"));
 }

@@ -6,6 +6,12 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <nlohmann/json.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <thread>
 
@@ -82,7 +88,192 @@ std::size_t calls_with(const FakeBotApi& api, const std::string& needle) {
   }));
 }
 
+// A plain blocking TCP client to 127.0.0.1, for clients that misbehave on purpose.
+class RawConnection {
+ public:
+  explicit RawConnection(std::uint16_t port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    REQUIRE(fd_ >= 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  }
+  ~RawConnection() { close(); }
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+
+  void close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+  // False once the server has closed the connection.
+  bool send(std::string_view bytes) {
+    return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
+  }
+  // Reads what arrives within timeout, until the server closes (sets closed()) or `until` shows up.
+  std::string receive(std::chrono::milliseconds timeout, std::string_view until = {}) {
+    std::string got;
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (!closed_) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) break;
+      pollfd p{fd_, POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
+      char buf[4096];
+      auto n = ::recv(fd_, buf, sizeof buf, 0);
+      if (n <= 0) {
+        closed_ = true;
+        break;
+      }
+      got.append(buf, static_cast<std::size_t>(n));
+      if (!until.empty() && got.find(until) != std::string::npos) break;
+    }
+    return got;
+  }
+  bool closed() const { return closed_; }
+  // GET on this (keep-alive) connection; the whole answer, body included ("" on failure).
+  std::string get(std::string_view target) {
+    if (!send("GET " + std::string(target) + " HTTP/1.1\r\nHost: x\r\n\r\n")) return {};
+    auto got = receive(std::chrono::seconds(5), "\r\n\r\n");
+    auto end = got.find("\r\n\r\n");
+    auto cl = got.find("Content-Length: ");
+    if (end == std::string::npos || cl == std::string::npos) return {};
+    auto total = end + 4 + std::stoul(got.substr(cl + 16));
+    while (got.size() < total && !closed_) {
+      auto more = receive(std::chrono::seconds(5), {});
+      if (more.empty()) break;
+      got += more;
+    }
+    return got;
+  }
+
+ private:
+  int fd_{-1};
+  bool closed_{false};
+};
+
+// Sends a header one line every 300 ms and returns how long the server took to close the
+// connection (or `give_up` if it never did).
+std::chrono::milliseconds drip_until_closed(RawConnection& c, std::chrono::milliseconds give_up) {
+  auto start = std::chrono::steady_clock::now();
+  c.send("POST /api/v1/messages HTTP/1.1\r\nHost: x\r\n");
+  for (int i = 0; std::chrono::steady_clock::now() - start < give_up; ++i) {
+    c.receive(std::chrono::milliseconds(300));
+    if (c.closed() || !c.send("X-Slow-" + std::to_string(i) + ": a\r\n")) break;
+  }
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+}
+
+std::int64_t metric_value(const std::string& text, const std::string& name) {
+  auto pos = text.find("\n" + name + " ");
+  if (pos == std::string::npos) return -1;
+  return std::stoll(text.substr(pos + name.size() + 2));
+}
+
 }  // namespace
+
+TEST_CASE("connections: beyond server.max_connections a new one is answered 503 and closed; the others keep being served") {
+  TempDir dir;
+  FakeBotApi api;
+  bot::Service service(abuse_config(dir, api.api_root(), {{"SUPPLYBOT_SERVER_MAX_CONNECTIONS", "20"}}));
+  service.start();
+  auto port = service.port();
+  std::vector<std::unique_ptr<RawConnection>> open;
+  for (int i = 0; i < 20; ++i) open.push_back(std::make_unique<RawConnection>(port));
+  // Asked on a connection of its own, so the count holds still; the accept loop may still be
+  // taking the last ones.
+  auto gauge = [&] { return metric_value(open[0]->get("/metrics"), "supplybot_http_connections"); };
+  auto wait_gauge = [&](std::int64_t want) {
+    auto g = gauge();
+    for (int i = 0; i < 100 && g != want; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      g = gauge();
+    }
+    return g;
+  };
+  REQUIRE(wait_gauge(20) == 20);
+
+  auto t0 = std::chrono::steady_clock::now();
+  RawConnection over(port);
+  over.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  auto answer = over.receive(std::chrono::seconds(5));
+  CHECK(answer.rfind("HTTP/1.1 503", 0) == 0);
+  CHECK(answer.find("\"error\":\"unavailable\"") != std::string::npos);
+  CHECK(over.closed());
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(2));
+  // A client that sends nothing is closed at once too.
+  RawConnection silent(port);
+  silent.receive(std::chrono::seconds(5));
+  CHECK(silent.closed());
+
+  // The open connections still work.
+  CHECK(open[1]->get("/healthz").find("HTTP/1.1 200") == 0);
+  CHECK(open[19]->get("/healthz").find("HTTP/1.1 200") == 0);
+
+  // Once some close, new connections are served again.
+  for (std::size_t i = 10; i < 20; ++i) open[i]->close();
+  CHECK(wait_gauge(10) == 10);
+  CHECK(http_request(port, "GET", "/healthz").status == 200);
+  CHECK(metric_value(open[0]->get("/metrics"), "supplybot_http_connections_refused_total") == 2);
+  service.stop();
+}
+
+TEST_CASE("connections: a header dripped byte by byte (slowloris) is cut off after read_timeout, on new and keep-alive connections") {
+  TempDir dir;
+  FakeBotApi api;
+  bot::Service service(abuse_config(dir, api.api_root(),
+                                    {{"SUPPLYBOT_SERVER_READ_TIMEOUT", "2"}, {"SUPPLYBOT_SERVER_IDLE_TIMEOUT", "30"}}));
+  service.start();
+  auto port = service.port();
+
+  SUBCASE("a new connection") {
+    RawConnection slow(port);
+    auto took = drip_until_closed(slow, std::chrono::seconds(20));
+    CHECK(slow.closed());
+    CHECK(took >= std::chrono::milliseconds(1500));
+    CHECK(took < std::chrono::milliseconds(4000));
+  }
+  SUBCASE("a keep-alive connection after a good request: idle_timeout does not stretch the header's time") {
+    RawConnection slow(port);
+    slow.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    CHECK(slow.receive(std::chrono::seconds(5), "\"ok\"").find("HTTP/1.1 200") == 0);
+    auto took = drip_until_closed(slow, std::chrono::seconds(20));
+    CHECK(slow.closed());
+    CHECK(took < std::chrono::milliseconds(4000));
+  }
+  SUBCASE("others are served meanwhile") {
+    std::vector<std::unique_ptr<RawConnection>> slow;
+    for (int i = 0; i < 50; ++i) {
+      slow.push_back(std::make_unique<RawConnection>(port));
+      slow.back()->send("POST /telegram/webhook HTTP/1.1\r\nHost: x\r\nX-A: ");
+    }
+    for (int i = 0; i < 10; ++i) CHECK(http_request(port, "GET", "/healthz").status == 200);
+    for (auto& c : slow) {
+      c->receive(std::chrono::seconds(5));
+      CHECK(c->closed());
+    }
+  }
+  service.stop();
+}
+
+TEST_CASE("connections: an idle keep-alive connection is closed after idle_timeout") {
+  TempDir dir;
+  FakeBotApi api;
+  bot::Service service(abuse_config(dir, api.api_root(), {{"SUPPLYBOT_SERVER_IDLE_TIMEOUT", "1"}}));
+  service.start();
+  RawConnection c(service.port());
+  c.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+  CHECK(c.receive(std::chrono::seconds(5), "\"ok\"").find("HTTP/1.1 200") == 0);
+  auto t0 = std::chrono::steady_clock::now();
+  c.receive(std::chrono::seconds(5));
+  CHECK(c.closed());
+  auto took = std::chrono::steady_clock::now() - t0;
+  CHECK(took >= std::chrono::milliseconds(800));
+  CHECK(took < std::chrono::milliseconds(3000));
+  service.stop();
+}
 
 TEST_CASE("limits/telegram: a flooding sender gets 200 and nothing stored, one notice; neighbours keep ordering") {
   TempDir dir;
