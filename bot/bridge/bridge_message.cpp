@@ -2,6 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <string>
+
+#include "bot/json_nesting.hpp"
+
 namespace supplybot::bot::bridge {
 
 using nlohmann::json;
@@ -31,6 +35,8 @@ bool read_id(const json& j, const char* key, bool required, std::string& out, st
 }  // namespace
 
 std::variant<handlers::ChatMessage, DecodeError> decode_message(std::string_view body, handlers::UnixTime now) {
+  if (!json_depth_within(body))
+    return DecodeError{"JSON nested deeper than " + std::to_string(k_max_json_depth) + " levels"};
   json j = json::parse(body, nullptr, false);
   if (j.is_discarded()) return DecodeError{"body is not valid JSON"};
   if (!j.is_object()) return DecodeError{"expected a JSON object"};

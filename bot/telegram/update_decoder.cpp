@@ -2,6 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include <string>
+
+#include "bot/json_nesting.hpp"
+
 namespace supplybot::bot::telegram {
 namespace {
 
@@ -96,6 +100,8 @@ void read_message(Reader& r, const json& msg, handlers::ChatMessage& m, handlers
 }  // namespace
 
 DecodeResult decode_update(std::string_view body, handlers::UnixTime now) {
+  if (!json_depth_within(body))
+    return DecodeError{"JSON nested deeper than " + std::to_string(k_max_json_depth) + " levels"};
   json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return DecodeError{"body is not valid JSON"};
   if (!j.is_object()) return DecodeError{"an Update must be a JSON object"};

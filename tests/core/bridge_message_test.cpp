@@ -33,3 +33,11 @@ TEST_CASE("bridge: replies encode") {
   CHECK(encode_replies({m}, false) == R"({"replies":[{"chat_id":"c","reply_to":"m1","text":"好"}]})");
   CHECK(encode_replies({}, true) == R"({"duplicate":true,"replies":[]})");
 }
+
+TEST_CASE("bridge: JSON nested deeper than 64 levels is an error before it is parsed") {
+  std::string body = R"({"chat_id":"a","sender_id":"b","message_id":"c","text":"x","extra":)" + std::string(100, '[') +
+                     std::string(100, ']') + "}";
+  auto r = decode_message(body, 0);
+  REQUIRE(std::holds_alternative<DecodeError>(r));
+  CHECK(std::get<DecodeError>(r).message == "JSON nested deeper than 64 levels");
+}

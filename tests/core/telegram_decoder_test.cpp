@@ -84,3 +84,15 @@ TEST_CASE("telegram decode: malformed JSON and wrong types are errors") {
     CHECK(std::holds_alternative<DecodeError>(decode_update(body, 0)));
   }
 }
+
+TEST_CASE("telegram decode: JSON nested deeper than 64 levels is an error before it is parsed") {
+  std::string deep = R"({"update_id":1,"message":{"message_id":1,"chat":{"id":1,"type":"group"},"text":"x","e":)" +
+                     std::string(62, '[') + std::string(62, ']') + "}}";
+  CHECK(std::holds_alternative<handlers::ChatMessage>(decode_update(deep, 0)));  // 64 levels
+  deep.insert(deep.find('['), "[");
+  deep.insert(deep.find(']'), "]");
+  auto r = decode_update(deep, 0);
+  REQUIRE(std::holds_alternative<DecodeError>(r));
+  CHECK(std::get<DecodeError>(r).message == "JSON nested deeper than 64 levels");
+  CHECK(std::holds_alternative<DecodeError>(decode_update(std::string(1 << 20, '['), 0)));
+}

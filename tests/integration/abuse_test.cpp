@@ -9,10 +9,14 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <fstream>
+#include <regex>
 #include <thread>
 
 #include "bot/service.hpp"
@@ -172,7 +176,107 @@ std::int64_t metric_value(const std::string& text, const std::string& name) {
   return std::stoll(text.substr(pos + name.size() + 2));
 }
 
+// The real binary in a process of its own, so a crash shows as a dead process and its memory
+// can be read from /proc.
+class ServerProcess {
+ public:
+  explicit ServerProcess(const TempDir& dir) : log_(dir.path() / "server.log") {
+    pid_ = fork();
+    REQUIRE(pid_ >= 0);
+    if (pid_ == 0) {
+      setenv("SUPPLYBOT_SERVER_LISTEN", "127.0.0.1:0", 1);
+      setenv("SUPPLYBOT_SERVER_THREADS", "2", 1);
+      setenv("SUPPLYBOT_STORAGE_PATH", (dir.path() / "db.sqlite").c_str(), 1);
+      setenv("SUPPLYBOT_BOT_CATALOG", SUPPLYBOT_SOURCE_DIR "/config/catalog.toml", 1);
+      setenv("SUPPLYBOT_TELEGRAM_BOT_TOKEN", "123:TEST", 1);
+      setenv("SUPPLYBOT_TELEGRAM_SECRET_TOKEN", "s3cret-token", 1);
+      setenv("SUPPLYBOT_TELEGRAM_API_ROOT", "http://127.0.0.1:1", 1);
+      setenv("SUPPLYBOT_BRIDGE_TOKEN", "bridge-token", 1);
+      if (!freopen(log_.c_str(), "w", stderr)) _exit(126);
+      execl(SUPPLYBOT_BINARY, SUPPLYBOT_BINARY, "serve", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    std::regex re("event=listening .*port=([0-9]+)");
+    for (int i = 0; i < 400 && port_ == 0; ++i) {
+      std::ifstream in(log_);
+      std::string line;
+      while (std::getline(in, line)) {
+        std::smatch m;
+        if (std::regex_search(line, m, re)) port_ = static_cast<std::uint16_t>(std::stoi(m[1]));
+      }
+      if (port_ == 0) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    REQUIRE(port_ != 0);
+  }
+  ~ServerProcess() {
+    if (alive()) kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+  }
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+
+  std::uint16_t port() const { return port_; }
+  bool alive() {
+    int status = 0;
+    return waitpid(pid_, &status, WNOHANG) == 0;
+  }
+  // Peak resident memory so far, in KiB (VmHWM).
+  std::int64_t peak_kib() const {
+    std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
+    std::string line;
+    while (std::getline(in, line))
+      if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6));
+    return -1;
+  }
+
+ private:
+  std::filesystem::path log_;
+  pid_t pid_{-1};
+  std::uint16_t port_{0};
+};
+
 }  // namespace
+
+TEST_CASE("json: deeply nested bodies get 400 on every JSON route; the server lives and its memory stays flat") {
+  TempDir dir;
+  ServerProcess server(dir);
+  auto port = server.port();
+  REQUIRE(http_request(port, "GET", "/healthz").status == 200);
+  // Warm up the paths a normal request takes, so the peak below is the nesting's alone.
+  CHECK(http_request(port, "POST", "/telegram/webhook", tg_update(1, "/help"), k_tg).status == 200);
+  CHECK(http_request(port, "POST", "/api/v1/messages", bridge_message("m1"), k_bridge).status == 200);
+  auto before = server.peak_kib();
+
+  // About 1 MB of '[' (just under the body limit): unclosed, closed, and inside a valid update.
+  const std::size_t n = 1000000;
+  std::vector<std::string> bodies = {std::string(n, '['), std::string(n / 2, '[') + std::string(n / 2, ']'),
+                                     R"({"update_id":2,"message":{"message_id":1,"chat":{"id":-1,"type":"group"},"text":)" +
+                                         std::string(n - 100, '[')};
+  for (const auto& [route, headers] : {std::pair{"/telegram/webhook", k_tg}, std::pair{"/api/v1/messages", k_bridge}}) {
+    std::string path = route;
+    for (const auto& body : bodies) {
+      CAPTURE(path);
+      auto r = http_request(port, "POST", path, body, headers);
+      CHECK(r.status == 400);
+      auto j = json::parse(r.body, nullptr, false);
+      CHECK(j.value("error", "") == "bad_request");
+      CHECK(j.value("message", "").find("nested") != std::string::npos);
+      REQUIRE(server.alive());
+    }
+  }
+  // Nesting within reason is still read.
+  std::string nested_ok = R"({"update_id":3,"message":{"message_id":2,"chat":{"id":-1,"type":"group"},"text":"/help",)"
+                          R"("entities":[[[[[[[[[[{"a":[[[[1]]]]}]]]]]]]]]]}})";
+  CHECK(http_request(port, "POST", "/telegram/webhook", nested_ok, k_tg).status == 200);
+
+  CHECK(http_request(port, "GET", "/healthz").status == 200);
+  auto after = server.peak_kib();
+  MESSAGE("peak resident memory before " << before << " KiB, after " << after << " KiB");
+  // Six 1 MB bodies, one at a time: a few MB of buffers, not the ~80 MB a DOM of a million
+  // nested arrays takes.
+  CHECK(after - before < 24 * 1024);
+}
 
 TEST_CASE("connections: beyond server.max_connections a new one is answered 503 and closed; the others keep being served") {
   TempDir dir;
