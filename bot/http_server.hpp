@@ -9,8 +9,8 @@
 // of its next request, then has read_timeout for the rest of the header: dripping a header a
 // byte at a time (slowloris) holds a connection for read_timeout at most. Writing an answer to a
 // client that does not read it also ends after read_timeout. At most max_connections are open at
-// once (idle ones included); a connection beyond that is answered 503 and closed at once, before
-// any of its bytes are read.
+// once (idle ones included); a connection beyond that is answered 503 and closed at once,
+// without waiting for its request.
 
 #include <chrono>
 #include <cstdint>
