@@ -43,24 +43,22 @@ struct Turn {
         return;
       }
     }
-    auto pieces = split_message(text);
-    for (std::size_t i = 0; i < pieces.size(); ++i) {
-      OutgoingMessage out{.platform = m.platform,
-                          .chat_id = m.chat_id,
-                          .thread_id = m.thread_id,
-                          .text = std::move(pieces[i]),
-                          .reply_to = m.callback_data ? m.reply_to : std::optional<std::string>(m.message_id),
-                          .markup_json = i + 1 == pieces.size() ? markup : std::string(),
-                          .order_no = order_no};
-      send(std::move(out));
-    }
+    send(OutgoingMessage{.platform = m.platform,
+                         .chat_id = m.chat_id,
+                         .thread_id = m.thread_id,
+                         .text = text,
+                         .reply_to = m.callback_data ? m.reply_to : std::optional<std::string>(m.message_id),
+                         .markup_json = std::move(markup),
+                         .order_no = order_no});
   }
 
   // Queues any message (to another chat, a file, a button answer).
+  // A chat message longer than Telegram allows is split, the buttons kept on the last piece;
+  // files and button answers are never split.
   void send(OutgoingMessage out) {
     if (out.text.empty()) return;
-    if (out.document_name.empty() && !out.callback_id && split_message(out.text).size() > 1) {
-      auto pieces = split_message(out.text);
+    auto pieces = out.document_name.empty() && !out.callback_id ? split_message(out.text) : std::vector<std::string>{};
+    if (pieces.size() > 1) {
       auto markup = std::move(out.markup_json);
       for (std::size_t i = 0; i < pieces.size(); ++i) {
         OutgoingMessage piece = out;
