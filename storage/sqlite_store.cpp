@@ -1012,6 +1012,35 @@ SqliteStore::~SqliteStore() = default;
 
 SQLite::Database& SqliteStore::reader() { return reader_ ? *reader_ : *writer_; }
 
+// A statement of the read connection, prepared on first use and kept (the outbox asks
+// older_pending_due for every row it sends: preparing it each time was 6 % of the server's
+// instructions under load). Use only while holding read_mutex_. Reset when the guard goes, so no
+// read snapshot stays open between calls (an open one would hold back WAL checkpoints).
+class SqliteStore::ReadStmt {
+ public:
+  ReadStmt(SqliteStore& store, const char* text) : q_(prepared(store, text)) {}
+  ~ReadStmt() {
+    try {
+      q_.reset();
+    } catch (...) {  // reset reports the last step's error again; it was already thrown
+    }
+    q_.clearBindings();
+  }
+  ReadStmt(const ReadStmt&) = delete;
+  ReadStmt& operator=(const ReadStmt&) = delete;
+  SQLite::Statement& operator*() { return q_; }
+  SQLite::Statement* operator->() { return &q_; }
+
+ private:
+  static SQLite::Statement& prepared(SqliteStore& store, const char* text) {
+    auto it = store.read_cache_.find(text);
+    if (it == store.read_cache_.end())
+      it = store.read_cache_.emplace(text, std::make_unique<SQLite::Statement>(store.reader(), text)).first;
+    return *it->second;
+  }
+  SQLite::Statement& q_;
+};
+
 void SqliteStore::write(const std::function<void(handlers::StoreTx&)>& fn) {
   std::unique_lock write_lock(write_mutex_);
   // In :memory: mode the readers share the write connection.
@@ -1029,11 +1058,11 @@ void SqliteStore::write(const std::function<void(handlers::StoreTx&)>& fn) {
 std::vector<handlers::OutboxRow> SqliteStore::due_outbox(UnixTime now, std::size_t limit) {
   std::lock_guard lock(read_mutex_);
   try {
-    SQLite::Statement q(reader(), sql::due_outbox);
-    q.bind(1, static_cast<std::int64_t>(now));
-    q.bind(2, static_cast<std::int64_t>(limit));
+    ReadStmt q(*this, sql::due_outbox);
+    q->bind(1, static_cast<std::int64_t>(now));
+    q->bind(2, static_cast<std::int64_t>(limit));
     std::vector<handlers::OutboxRow> rows;
-    while (q.executeStep()) rows.push_back(read_outbox_row(q));
+    while (q->executeStep()) rows.push_back(read_outbox_row(*q));
     return rows;
   } catch (const SQLite::Exception& e) {
     throw handlers::StoreError(e.what());
@@ -1043,8 +1072,8 @@ std::vector<handlers::OutboxRow> SqliteStore::due_outbox(UnixTime now, std::size
 std::optional<UnixTime> SqliteStore::next_outbox_due() {
   std::lock_guard lock(read_mutex_);
   try {
-    SQLite::Statement q(reader(), sql::next_due);
-    if (q.executeStep() && !q.getColumn(0).isNull()) return q.getColumn(0).getInt64();
+    ReadStmt q(*this, sql::next_due);
+    if (q->executeStep() && !q->getColumn(0).isNull()) return q->getColumn(0).getInt64();
     return std::nullopt;
   } catch (const SQLite::Exception& e) {
     throw handlers::StoreError(e.what());
@@ -1054,11 +1083,11 @@ std::optional<UnixTime> SqliteStore::next_outbox_due() {
 std::optional<UnixTime> SqliteStore::older_pending_due(Platform p, std::string_view chat_id, std::int64_t id) {
   std::lock_guard lock(read_mutex_);
   try {
-    SQLite::Statement q(reader(), sql::older_pending_due);
-    q.bind(1, platform_text(p));
-    q.bind(2, std::string(chat_id));
-    q.bind(3, id);
-    if (q.executeStep() && !q.getColumn(0).isNull()) return q.getColumn(0).getInt64();
+    ReadStmt q(*this, sql::older_pending_due);
+    q->bind(1, platform_text(p));
+    q->bind(2, std::string(chat_id));
+    q->bind(3, id);
+    if (q->executeStep() && !q->getColumn(0).isNull()) return q->getColumn(0).getInt64();
     return std::nullopt;
   } catch (const SQLite::Exception& e) {
     throw handlers::StoreError(e.what());
@@ -1069,13 +1098,15 @@ handlers::OutboxStats SqliteStore::outbox_stats() {
   std::lock_guard lock(read_mutex_);
   handlers::OutboxStats st;
   try {
-    SQLite::Statement pending(reader(), sql::outbox_pending_stats);
-    if (pending.executeStep()) {
-      st.pending = pending.getColumn(0).getInt64();
-      if (!pending.getColumn(1).isNull()) st.oldest_pending_created = pending.getColumn(1).getInt64();
+    {
+      ReadStmt pending(*this, sql::outbox_pending_stats);
+      if (pending->executeStep()) {
+        st.pending = pending->getColumn(0).getInt64();
+        if (!pending->getColumn(1).isNull()) st.oldest_pending_created = pending->getColumn(1).getInt64();
+      }
     }
-    SQLite::Statement failed(reader(), sql::outbox_failed_count);
-    if (failed.executeStep()) st.failed = failed.getColumn(0).getInt64();
+    ReadStmt failed(*this, sql::outbox_failed_count);
+    if (failed->executeStep()) st.failed = failed->getColumn(0).getInt64();
   } catch (const SQLite::Exception& e) {
     throw handlers::StoreError(e.what());
   }
@@ -1116,10 +1147,10 @@ std::vector<handlers::Order> SqliteStore::recent_orders(std::size_t limit) {
 bool SqliteStore::inbound_seen(Platform p, std::string_view update_key) {
   std::lock_guard lock(read_mutex_);
   try {
-    SQLite::Statement q(reader(), sql::inbound_seen);
-    q.bind(1, platform_text(p));
-    q.bind(2, std::string(update_key));
-    return q.executeStep();
+    ReadStmt q(*this, sql::inbound_seen);
+    q->bind(1, platform_text(p));
+    q->bind(2, std::string(update_key));
+    return q->executeStep();
   } catch (const SQLite::Exception& e) {
     throw handlers::StoreError(e.what());
   }

@@ -7,11 +7,13 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "handlers/store.hpp"
 
 namespace SQLite {
 class Database;
+class Statement;
 }
 
 namespace supplybot::storage {
@@ -47,12 +49,15 @@ class SqliteStore final : public handlers::Store {
 
  private:
   class Tx;
+  class ReadStmt;
   SQLite::Database& reader();
 
   std::unique_ptr<SQLite::Database> writer_;
   std::unique_ptr<SQLite::Database> reader_;  // null for :memory: (reads use writer_)
   std::unique_ptr<Tx> tx_;
   std::mutex read_mutex_;
+  // Statements of the read connection, prepared once (guarded by read_mutex_; see ReadStmt).
+  std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> read_cache_;
   std::mutex write_mutex_;
 };
 
