@@ -71,7 +71,9 @@ struct Service::Impl {
 
   explicit Impl(config::Config c)
       : config(std::move(c)),
-        store(storage::SqliteOptions{.path = config.storage.path, .synchronous = config.storage.synchronous}),
+        // The writer's reporting thread syncs while the next batch is written (bot/writer.hpp).
+        store(storage::SqliteOptions{.path = config.storage.path, .synchronous = config.storage.synchronous,
+                                     .deferred_sync = true}),
         parser(make_parser(config)),
         engine(parser, engine_config(config)),
         limiter(limits(config)),

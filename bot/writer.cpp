@@ -12,6 +12,7 @@ Writer::Writer(handlers::Store& store, std::size_t batch_max, std::function<void
       batch_max_(batch_max == 0 ? 1 : batch_max),
       after_commit_(std::move(after_commit)),
       after_rollback_(std::move(after_rollback)) {
+  reporter_ = std::thread([this] { report(); });
   thread_ = std::thread([this] { run(); });
 }
 
@@ -34,6 +35,12 @@ void Writer::stop() {
   }
   cv_.notify_one();
   if (thread_.joinable()) thread_.join();
+  {
+    std::lock_guard lock(mutex_);
+    writer_done_ = true;
+  }
+  report_cv_.notify_one();
+  if (reporter_.joinable()) reporter_.join();
 }
 
 WriterStats Writer::stats() const {
@@ -90,11 +97,65 @@ void Writer::run() {
       stats_.batch_size_buckets[bucket]++;
       stats_.commit_seconds_sum += secs;
     }
-    for (std::size_t i = 0; i < batch.size(); ++i) {
-      if (batch[i].done) batch[i].done(results[i]);
+    Finished f;
+    f.dones.reserve(batch.size());
+    for (auto& e : batch) f.dones.push_back(std::move(e.done));
+    f.results = std::move(results);
+    f.committed = committed;
+    {
+      std::lock_guard lock(mutex_);
+      finished_.push_back(std::move(f));
     }
+    report_cv_.notify_one();
     batch.clear();
-    if (committed && after_commit_) after_commit_();
+    results.clear();
+  }
+}
+
+void Writer::report() {
+  std::vector<Finished> ready;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      report_cv_.wait(lock, [&] { return writer_done_ || !finished_.empty(); });
+      if (finished_.empty() && writer_done_) return;
+      while (!finished_.empty()) {
+        ready.push_back(std::move(finished_.front()));
+        finished_.pop_front();
+      }
+    }
+    // One sync for every batch committed so far: they were all committed before it starts.
+    bool any_committed = false;
+    for (const auto& f : ready) any_committed = any_committed || f.committed;
+    std::exception_ptr sync_failure;
+    if (any_committed) {
+      auto started = std::chrono::steady_clock::now();
+      try {
+        store_.sync();
+      } catch (const std::exception& e) {
+        log::error("writer", {{"event", "sync_failed"}, {"batches", std::to_string(ready.size())}, {"error", e.what()}});
+        sync_failure = std::current_exception();
+      }
+      double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      std::lock_guard lock(mutex_);
+      stats_.syncs++;
+      if (sync_failure) stats_.failed_syncs++;
+      stats_.sync_seconds_sum += secs;
+    }
+    bool wake = false;
+    for (auto& f : ready) {
+      // Committed but not known to be on disk: not acknowledged. The platform redelivers, and the
+      // redelivery finds the update stored (dedup) once the disk works again.
+      if (f.committed && sync_failure) {
+        for (auto& r : f.results) r = sync_failure;
+      }
+      for (std::size_t i = 0; i < f.dones.size(); ++i) {
+        if (f.dones[i]) f.dones[i](f.results[i]);
+      }
+      wake = wake || (f.committed && !sync_failure);
+    }
+    ready.clear();
+    if (wake && after_commit_) after_commit_();
   }
 }
 

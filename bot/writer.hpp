@@ -3,8 +3,14 @@
 // (each inside its own savepoint), commits, and only then reports each job done. Many concurrent
 // webhook requests so share one fsync (group commit), and state changes never race.
 //
-// Thread-safe: submit() from any thread. Completions run on the writer thread; callers post them
-// back to their own executor.
+// Reporting is a second stage on its own thread: after a commit the batch waits there for
+// Store::sync() (the fsync of everything committed so far, for a store that defers it) while the
+// writer already runs the next batch. A job is reported done only when its commit is durable, and
+// one sync covers every batch committed before it started. For a store whose commit is durable by
+// itself, sync() does nothing and the second stage only hands the reports on.
+//
+// Thread-safe: submit() from any thread. Completions run on the reporting thread; callers post
+// them back to their own executor.
 
 #include <chrono>
 #include <condition_variable>
@@ -14,6 +20,7 @@
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "handlers/store.hpp"
 
@@ -26,6 +33,9 @@ struct WriterStats {
   // Histogram of batch sizes (1, 2-4, 5-16, 17-64, 65-256, >256) and commit latency sum.
   std::uint64_t batch_size_buckets[6]{};
   double commit_seconds_sum{0};
+  std::uint64_t syncs{0};           // Store::sync() calls (each covers one or more batches)
+  std::uint64_t failed_syncs{0};
+  double sync_seconds_sum{0};
   std::uint64_t queue_depth{0};
 };
 
@@ -35,7 +45,8 @@ class Writer {
   // nullptr on success (committed); otherwise the job's own exception or the commit's StoreError.
   using Done = std::function<void(std::exception_ptr)>;
 
-  // after_commit runs on the writer thread after each successful commit (e.g. wake the outbox).
+  // after_commit runs after each successful commit once it is durable (e.g. wake the outbox), on
+  // the reporting thread.
   // after_rollback runs on the writer thread when a job's savepoint or a whole batch was rolled
   // back, so state kept beside the database (the engine's assignment state) is read again.
   Writer(handlers::Store& store, std::size_t batch_max, std::function<void()> after_commit = {},
@@ -55,7 +66,14 @@ class Writer {
     Job job;
     Done done;
   };
+  // A batch that has been committed (or failed) and waits for its report.
+  struct Finished {
+    std::vector<Done> dones;
+    std::vector<std::exception_ptr> results;
+    bool committed{false};
+  };
   void run();
+  void report();
 
   handlers::Store& store_;
   std::size_t batch_max_;
@@ -66,7 +84,12 @@ class Writer {
   std::deque<Entry> queue_;
   bool stopping_{false};
   WriterStats stats_;
+  // The reporting stage (guarded by mutex_ too).
+  std::condition_variable report_cv_;
+  std::deque<Finished> finished_;
+  bool writer_done_{false};
   std::thread thread_;
+  std::thread reporter_;
 };
 
 }  // namespace supplybot::bot

@@ -233,6 +233,11 @@ class Store {
   // One transaction: commits when fn returns, rolls back and throws StoreError when it throws.
   // Called only from the writer thread.
   virtual void write(const std::function<void(StoreTx&)>& fn) = 0;
+  // Makes every transaction committed so far durable. A store whose commit is durable when
+  // write() returns has nothing to do (the default). One that defers it (SqliteStore with
+  // deferred_sync) syncs here, on the writer's reporting thread, while write() may already run the
+  // next transaction. Throws StoreError.
+  virtual void sync() {}
 
   // Reads, any thread.
   virtual std::vector<OutboxRow> due_outbox(UnixTime now, std::size_t limit) = 0;

@@ -22,6 +22,11 @@ struct SqliteOptions {
   std::filesystem::path path;         // ":memory:" for tests
   std::string synchronous{"FULL"};
   bool migrate{true};                 // apply pending migrations on open
+  // With synchronous FULL: commit without waiting for the disk (SQLite's NORMAL) and make commits
+  // durable in sync() instead, which fdatasyncs the WAL. For the server's Writer, whose reporting
+  // thread calls sync() while the next batch is being written; a caller that never calls sync()
+  // must leave this off. Ignored for ":memory:" and other synchronous settings.
+  bool deferred_sync{false};
 };
 
 class SqliteStore final : public handlers::Store {
@@ -32,6 +37,7 @@ class SqliteStore final : public handlers::Store {
   SqliteStore& operator=(const SqliteStore&) = delete;
 
   void write(const std::function<void(handlers::StoreTx&)>& fn) override;
+  void sync() override;
 
   std::vector<handlers::OutboxRow> due_outbox(handlers::UnixTime now, std::size_t limit) override;
   std::optional<handlers::UnixTime> next_outbox_due() override;
@@ -59,6 +65,12 @@ class SqliteStore final : public handlers::Store {
   // Statements of the read connection, prepared once (guarded by read_mutex_; see ReadStmt).
   std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> read_cache_;
   std::mutex write_mutex_;
+  // Deferred sync: the WAL file, opened on the first sync after it exists (-1 until then).
+  bool deferred_sync_{false};
+  std::filesystem::path wal_path_;
+  int wal_fd_{-1};
+  unsigned long long wal_inode_{0};
+  std::mutex sync_mutex_;
 };
 
 }  // namespace supplybot::storage
