@@ -213,3 +213,69 @@ TEST_CASE("storage: file database in WAL mode, with backup") {
   CHECK(j.getColumn(0).getString() == "wal");
   std::filesystem::remove_all(dir);
 }
+
+// The write connection remembers members and households between statements and transactions;
+// what it remembers must never outlive the rows it stands for.
+TEST_CASE("storage: remembered members and households follow rollbacks and other connections") {
+  auto dir = std::filesystem::temp_directory_path() / ("supplybot-cache-" + std::to_string(std::random_device{}()));
+  std::filesystem::create_directories(dir);
+  auto path = dir / "c.db";
+  {
+    storage::SqliteStore store({.path = path});
+    HouseholdId h{0};
+    store.write([&](StoreTx& tx) {
+      h = tx.upsert_household("3-2-502", "3", 1);
+      tx.touch_member(Platform::telegram, "7", "王", "wang", 1);
+      tx.upsert_member(Member{.platform = Platform::telegram, .user_id = "7", .display_name = "王", .household = h}, 1);
+      REQUIRE(tx.member(Platform::telegram, "7"));
+      CHECK(tx.member(Platform::telegram, "7")->role == Role::resident);
+    });
+
+    SUBCASE("a household made in a rolled-back savepoint is made again, not remembered") {
+      HouseholdId gone{0};
+      store.write([&](StoreTx& tx) {
+        CHECK_THROWS(tx.savepoint([&] {
+          gone = tx.upsert_household("9-9-909", "9", 2);
+          throw std::runtime_error("this message fails");
+        }));
+        auto again = tx.upsert_household("9-9-909", "9", 2);
+        CHECK(tx.household_address(again) == "9-9-909");
+      });
+      SQLite::Database check(path.string(), SQLite::OPEN_READONLY);
+      CHECK(check.execAndGet("SELECT COUNT(*) FROM households WHERE address = '9-9-909'").getInt() == 1);
+    }
+    SUBCASE("a failed transaction forgets what it learnt") {
+      CHECK_THROWS(store.write([&](StoreTx& tx) {
+        tx.set_role(Platform::telegram, "7", Role::coordinator, 2);
+        CHECK(tx.member(Platform::telegram, "7")->role == Role::coordinator);
+        throw std::runtime_error("the batch fails");
+      }));
+      store.write([&](StoreTx& tx) { CHECK(tx.member(Platform::telegram, "7")->role == Role::resident); });
+    }
+    SUBCASE("a change committed by another connection is seen") {
+      {
+        SQLite::Database other(path.string(), SQLite::OPEN_READWRITE);
+        other.setBusyTimeout(2000);
+        CHECK_NOTHROW(other.execAndGet("SELECT COUNT(*) FROM members"));
+        CHECK_NOTHROW(other.exec("UPDATE members SET role = 'volunteer', display_name = '王师傅' WHERE user_id = '7'"));
+        CHECK_NOTHROW(other.exec("UPDATE households SET address = '3-2-503' WHERE address = '3-2-502'"));
+      }
+      // Before, a SELECT left on its row after COMMIT kept an old snapshot: this write failed.
+      store.write([&](StoreTx& tx) {
+        CHECK(tx.member(Platform::telegram, "7")->role == Role::volunteer);
+        CHECK(tx.household_address(h) == "3-2-503");
+      });
+    }
+    SUBCASE("a new name is still recorded, an unchanged one costs nothing") {
+      store.write([&](StoreTx& tx) {
+        tx.touch_member(Platform::telegram, "7", "王", "", 3);  // unchanged: skipped
+        tx.touch_member(Platform::telegram, "7", "王阿姨", "", 4);
+        CHECK(tx.member(Platform::telegram, "7")->display_name == "王阿姨");
+      });
+      SQLite::Database check(path.string(), SQLite::OPEN_READONLY);
+      CHECK(check.execAndGet("SELECT display_name || updated_at FROM members WHERE user_id = '7'").getString() ==
+            "王阿姨4");
+    }
+  }
+  std::filesystem::remove_all(dir);
+}
