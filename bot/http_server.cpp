@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/intrusive/list.hpp>
 
 #include <sys/resource.h>
 
@@ -27,6 +28,10 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
+// Connections admitted beyond max_connections while the idle ones evicted for them are still
+// closing; well inside the descriptors reserved beside the limit (k_reserved_fds).
+constexpr std::size_t k_eviction_slack = 16;
+
 struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
   IoPool& pool;
   HttpServerOptions options;
@@ -39,13 +44,23 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
   // sessions on every thread subtract.
   std::atomic<std::size_t> open_connections{0};
 
+  using IdleHook = boost::intrusive::list_member_hook<boost::intrusive::link_mode<boost::intrusive::safe_link>>;
   struct SessionState {
+    std::uint64_t id;
     beast::tcp_stream* stream;
     asio::any_io_executor executor;  // the session's io_context (one thread)
-    bool idle;
+    bool waiting{false};  // waiting for a request to start (the idle part), nothing read yet
+    bool evicted{false};  // closed to make room for a new connection: no further request
+    IdleHook idle_hook;   // in `idle` while waiting and not evicted
   };
+  // The sessions waiting for a request to start, the longest waiting first: the ones closed to
+  // make room at max_connections. Intrusive, so moving a session in and out is O(1) and
+  // allocates nothing.
+  using IdleList = boost::intrusive::list<
+      SessionState, boost::intrusive::member_hook<SessionState, IdleHook, &SessionState::idle_hook>>;
   std::mutex mutex;
-  std::unordered_map<std::uint64_t, SessionState> sessions;
+  std::unordered_map<std::uint64_t, SessionState> sessions;  // nodes stay put: the list links them
+  IdleList idle;
   std::uint64_t next_id{0};
   bool draining{false};
   std::function<void()> on_drained;
@@ -53,22 +68,71 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
   Impl(IoPool& p, HttpServerOptions o, HttpHandler h, Metrics& m)
       : pool(p), options(std::move(o)), handler(std::move(h)), metrics(m), acceptor(p.context(0)) {}
 
-  // Returns false when the server is draining: the session must close instead of reading.
-  bool set_idle(std::uint64_t id, bool idle) {
+  SessionState& add(beast::tcp_stream& stream) {
     std::lock_guard lock(mutex);
-    if (idle && draining) return false;
-    sessions[id].idle = idle;
+    auto id = next_id++;
+    return sessions.try_emplace(id, SessionState{.id = id, .stream = &stream, .executor = stream.get_executor()})
+        .first->second;
+  }
+
+  // Before waiting for a request to start. False when the server is draining or the session was
+  // evicted: it must close instead of reading.
+  bool begin_wait(SessionState& s) {
+    std::lock_guard lock(mutex);
+    if (draining || s.evicted) return false;
+    s.waiting = true;
+    idle.push_back(s);
     return true;
   }
 
-  void remove(std::uint64_t id) {
+  // Once a request has started. True when the session was evicted meanwhile (the request arrived
+  // as it was chosen): it answers this request and closes.
+  bool end_wait(SessionState& s) {
+    std::lock_guard lock(mutex);
+    s.waiting = false;
+    if (s.idle_hook.is_linked()) idle.erase(idle.iterator_to(s));
+    return s.evicted;
+  }
+
+  void remove(SessionState& s) {
     std::function<void()> done;
     {
       std::lock_guard lock(mutex);
-      sessions.erase(id);
+      if (s.idle_hook.is_linked()) idle.erase(idle.iterator_to(s));
+      sessions.erase(s.id);
       if (draining && sessions.empty() && on_drained) done = std::exchange(on_drained, nullptr);
     }
     if (done) done();
+  }
+
+  // Cancels the wait of session id on its own thread, if it is still waiting then. A stream is
+  // only touched on its own io_context's thread, where its session runs; the session removes
+  // itself there too, so finding it in the map means its stream is still alive.
+  void cancel_wait(std::uint64_t id, const asio::any_io_executor& ex) {
+    asio::post(ex, [self = shared_from_this(), id] {
+      std::lock_guard lock(self->mutex);
+      if (auto it = self->sessions.find(id); it != self->sessions.end() && it->second.waiting)
+        it->second.stream->cancel();
+    });
+  }
+
+  // At max_connections: closes the session that has waited longest for a request to start, so
+  // that a new connection can have its place. False when every session is busy with a request.
+  bool evict_oldest_idle() {
+    std::uint64_t id;
+    asio::any_io_executor ex;
+    {
+      std::lock_guard lock(mutex);
+      if (idle.empty()) return false;
+      SessionState& s = idle.front();
+      idle.pop_front();
+      s.evicted = true;
+      id = s.id;
+      ex = s.executor;
+    }
+    metrics.connection_evicted();
+    cancel_wait(id, ex);
+    return true;
   }
 
   // res is a named object of the caller: GCC 12 mishandles temporaries inside co_await.
@@ -121,31 +185,28 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
         im.metrics.connection_closed();
       }
     } counted{*this};
-    std::uint64_t id;
     beast::tcp_stream stream(std::move(socket));
-    {
-      std::lock_guard lock(mutex);
-      id = next_id++;
-      sessions[id] = SessionState{&stream, stream.get_executor(), true};
-    }
+    SessionState& self = add(stream);
     beast::flat_buffer buffer;
     bool first = true;
+    bool evicted = false;
     for (;;) {
-      if (!set_idle(id, true)) break;
-      // Waiting for a request to start is the idle part, which shutdown() may cut short. A new
+      // Waiting for a request to start is the idle part, which shutdown() may cut short, and
+      // which a new connection at max_connections may take over (evict_oldest_idle). A new
       // connection has read_timeout from accept to the end of its first header; a keep-alive one
       // idle_timeout to start its next request, then read_timeout from its first bytes to the
       // end of the header, so a header dripped byte by byte (slowloris) is cut off either way.
       if (buffer.size() == 0) {
+        if (!begin_wait(self)) break;
         stream.expires_after(first ? options.read_timeout : options.idle_timeout);
         auto [wec, wn] = co_await stream.async_read_some(buffer.prepare(1024), use_tuple);
-        if (wec) break;  // timed out, closed by the client, or cancelled by shutdown()
+        evicted = end_wait(self);
+        if (wec) break;  // timed out, closed by the client, or cancelled by shutdown() or eviction
         buffer.commit(wn);
         if (!first) stream.expires_after(options.read_timeout);
       } else {
         stream.expires_after(options.read_timeout);  // pipelined: the next request is in already
       }
-      set_idle(id, false);
       http::request_parser<http::string_body> parser;
       parser.body_limit(options.body_limit);
       parser.header_limit(static_cast<std::uint32_t>(options.header_limit));
@@ -231,7 +292,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
         log::error("http", {{"event", "handler_exception"}, {"error", e.what()}});
         res = json_error(500, "internal", "internal error");
       }
-      bool keep = req.keep_alive();
+      bool keep = req.keep_alive() && !evicted;
       {
         std::lock_guard lock(mutex);
         if (draining) keep = false;
@@ -243,7 +304,7 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
     beast::error_code ignored;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
     stream.close();
-    remove(id);
+    remove(self);
   }
 
   asio::awaitable<void> accept_loop() {
@@ -258,9 +319,13 @@ struct HttpServer::Impl : std::enable_shared_from_this<Impl> {
         co_await pause.async_wait(use_tuple);
         continue;
       }
-      if (open_connections.load(std::memory_order_relaxed) >= max_connections) {
-        refuse(socket);
-        continue;
+      // At the limit, an idle connection makes room: the new one is admitted while the evicted
+      // one closes on its own thread, so for an instant up to k_eviction_slack more are open.
+      if (auto open = open_connections.load(std::memory_order_relaxed); open >= max_connections) {
+        if (open >= max_connections + k_eviction_slack || !evict_oldest_idle()) {
+          refuse(socket);
+          continue;
+        }
       }
       open_connections.fetch_add(1, std::memory_order_relaxed);
       metrics.connection_opened();
@@ -332,24 +397,17 @@ void HttpServer::shutdown(std::function<void()> on_drained) {
     beast::error_code ignored;
     im->acceptor.close(ignored);
   });
-  std::vector<std::pair<std::uint64_t, asio::any_io_executor>> idle;
+  std::vector<std::pair<std::uint64_t, asio::any_io_executor>> waiting;
   bool none;
   {
     std::lock_guard lock(im->mutex);
     im->draining = true;
-    for (auto& [id, s] : im->sessions)
-      if (s.idle) idle.emplace_back(id, s.executor);
+    for (auto& s : im->idle) waiting.emplace_back(s.id, s.executor);
     none = im->sessions.empty();
     if (!none) im->on_drained = std::move(on_drained);
   }
-  // A stream is only touched on its own io_context's thread, where its session runs; the session
-  // removes itself there too, so finding it in the map means its stream is still alive.
-  for (auto& [id, ex] : idle) {
-    asio::post(ex, [im, id = id] {
-      std::lock_guard lock(im->mutex);
-      if (auto it = im->sessions.find(id); it != im->sessions.end() && it->second.idle) it->second.stream->cancel();
-    });
-  }
+  // Evicted sessions are off the idle list, and their cancellation is on its way already.
+  for (auto& [id, ex] : waiting) im->cancel_wait(id, ex);
   if (none && on_drained) asio::post(im->pool.context(0), std::move(on_drained));
 }
 

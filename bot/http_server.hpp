@@ -8,9 +8,14 @@
 // read_timeout again for the body. A keep-alive connection waits idle_timeout for the first byte
 // of its next request, then has read_timeout for the rest of the header: dripping a header a
 // byte at a time (slowloris) holds a connection for read_timeout at most. Writing an answer to a
-// client that does not read it also ends after read_timeout. At most max_connections are open at
-// once (idle ones included); a connection beyond that is answered 503 and closed at once,
-// without waiting for its request.
+// client that does not read it also ends after read_timeout.
+//
+// At most max_connections are open at once. At the limit a new connection takes the place of the
+// one that has waited longest for a request to start (a keep-alive connection between requests,
+// or a new one that has sent nothing yet), which is closed; so connections held open and idle
+// cannot lock out the platforms. Only when every open connection is busy with a request (reading
+// it, handling it, writing the answer) is the new one answered 503 and closed at once, without
+// waiting for its request.
 
 #include <chrono>
 #include <cstdint>

@@ -54,7 +54,10 @@ std::string Metrics::render() const {
     << "supplybot_http_connections " << open_connections_.load(std::memory_order_relaxed) << "\n"
     << "# HELP supplybot_http_connections_refused_total Connections answered 503 and closed at once over "
        "server.max_connections.\n# TYPE supplybot_http_connections_refused_total counter\n"
-    << "supplybot_http_connections_refused_total " << refused_connections_.load(std::memory_order_relaxed) << "\n";
+    << "supplybot_http_connections_refused_total " << refused_connections_.load(std::memory_order_relaxed) << "\n"
+    << "# HELP supplybot_http_connections_evicted_total Idle connections closed at server.max_connections to make "
+       "room for a new one.\n# TYPE supplybot_http_connections_evicted_total counter\n"
+    << "supplybot_http_connections_evicted_total " << evicted_connections_.load(std::memory_order_relaxed) << "\n";
   o << "# HELP supplybot_outbox_sends_total Outbox send attempts by outcome.\n"
        "# TYPE supplybot_outbox_sends_total counter\n";
   for (const auto& [k, v] : outbox_) o << "supplybot_outbox_sends_total{outcome=\"" << k << "\"} " << v << "\n";

@@ -23,10 +23,12 @@ class Metrics {
   void inbound(const std::string& platform, const std::string& result);  // stored, duplicate, ignored, rejected
   // A new message refused by the per-sender or per-chat limit (scope "sender" or "chat").
   void inbound_limited(const std::string& platform, const std::string& scope);
-  // Connections: opened and closed (a gauge of open ones), and refused over server.max_connections.
+  // Connections: opened and closed (a gauge of open ones), refused over server.max_connections,
+  // and idle ones closed there to make room for a new one.
   void connection_opened() { open_connections_.fetch_add(1, std::memory_order_relaxed); }
   void connection_closed() { open_connections_.fetch_sub(1, std::memory_order_relaxed); }
   void connection_refused() { refused_connections_.fetch_add(1, std::memory_order_relaxed); }
+  void connection_evicted() { evicted_connections_.fetch_add(1, std::memory_order_relaxed); }
 
   // Everything this object counts, in Prometheus text (no trailing gauges).
   std::string render() const;
@@ -42,6 +44,7 @@ class Metrics {
   std::map<std::pair<std::string, std::string>, std::uint64_t> inbound_limited_;
   std::atomic<std::int64_t> open_connections_{0};
   std::atomic<std::uint64_t> refused_connections_{0};
+  std::atomic<std::uint64_t> evicted_connections_{0};
 };
 
 }  // namespace supplybot::bot

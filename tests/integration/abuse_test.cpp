@@ -278,26 +278,36 @@ TEST_CASE("json: deeply nested bodies get 400 on every JSON route; the server li
   CHECK(after - before < 24 * 1024);
 }
 
-TEST_CASE("connections: beyond server.max_connections a new one is answered 503 and closed; the others keep being served") {
+// Waits until the open-connection gauge, read on `c` (a keep-alive connection of the caller's,
+// so no new connection disturbs the count), shows `want`; the accept loop may still be taking the
+// last ones.
+std::int64_t wait_connections(RawConnection& c, std::int64_t want) {
+  auto g = metric_value(c.get("/metrics"), "supplybot_http_connections");
+  for (int i = 0; i < 100 && g != want; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    g = metric_value(c.get("/metrics"), "supplybot_http_connections");
+  }
+  return g;
+}
+
+TEST_CASE("connections: at server.max_connections with every connection mid-request, a new one is answered 503 and closed; the others keep being served") {
   TempDir dir;
   FakeBotApi api;
   bot::Service service(abuse_config(dir, api.api_root(), {{"SUPPLYBOT_SERVER_MAX_CONNECTIONS", "20"}}));
   service.start();
   auto port = service.port();
+  // Each has sent part of a header: busy with a request, so none may be closed to make room.
   std::vector<std::unique_ptr<RawConnection>> open;
-  for (int i = 0; i < 20; ++i) open.push_back(std::make_unique<RawConnection>(port));
-  // Asked on a connection of its own, so the count holds still; the accept loop may still be
-  // taking the last ones.
-  auto gauge = [&] { return metric_value(open[0]->get("/metrics"), "supplybot_http_connections"); };
-  auto wait_gauge = [&](std::int64_t want) {
-    auto g = gauge();
-    for (int i = 0; i < 100 && g != want; ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      g = gauge();
-    }
-    return g;
-  };
-  REQUIRE(wait_gauge(20) == 20);
+  for (int i = 0; i < 20; ++i) {
+    open.push_back(std::make_unique<RawConnection>(port));
+    open.back()->send("GET /healthz HTTP/1.1\r\nHost: x\r\n");
+  }
+  // The last one asks for the count and then is busy again, like the others.
+  REQUIRE(open[19]->send("\r\n"));
+  open[19]->receive(std::chrono::seconds(5), "\"ok\"");
+  REQUIRE(wait_connections(*open[19], 20) == 20);
+  open[19]->send("GET /healthz HTTP/1.1\r\nHost: x\r\n");
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));  // the server has read it
 
   auto t0 = std::chrono::steady_clock::now();
   RawConnection over(port);
@@ -312,15 +322,81 @@ TEST_CASE("connections: beyond server.max_connections a new one is answered 503 
   silent.receive(std::chrono::seconds(5));
   CHECK(silent.closed());
 
-  // The open connections still work.
-  CHECK(open[1]->get("/healthz").find("HTTP/1.1 200") == 0);
-  CHECK(open[19]->get("/healthz").find("HTTP/1.1 200") == 0);
-
-  // Once some close, new connections are served again.
-  for (std::size_t i = 10; i < 20; ++i) open[i]->close();
-  CHECK(wait_gauge(10) == 10);
+  // The open connections still work: they finish their requests.
+  for (int i : {0, 1, 19}) {
+    REQUIRE(open[i]->send("\r\n"));
+    CHECK(open[i]->receive(std::chrono::seconds(5), "\"ok\"").find("HTTP/1.1 200") == 0);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the server is waiting again
+  }
+  // Now three of them are idle between requests: a new connection takes the place of the one
+  // idle longest, and is served.
   CHECK(http_request(port, "GET", "/healthz").status == 200);
-  CHECK(metric_value(open[0]->get("/metrics"), "supplybot_http_connections_refused_total") == 2);
+  open[0]->receive(std::chrono::seconds(5));
+  CHECK(open[0]->closed());
+
+  // Once some close, new connections are served again without closing anyone.
+  for (std::size_t i = 10; i < 19; ++i) open[i]->close();
+  CHECK(wait_connections(*open[1], 10) == 10);
+  CHECK(http_request(port, "GET", "/healthz").status == 200);
+  auto m = open[1]->get("/metrics");
+  CHECK(metric_value(m, "supplybot_http_connections_refused_total") == 2);
+  CHECK(metric_value(m, "supplybot_http_connections_evicted_total") == 1);
+  service.stop();
+}
+
+TEST_CASE("connections: at server.max_connections a new connection takes the place of the one idle longest") {
+  TempDir dir;
+  FakeBotApi api;
+  bot::Service service(abuse_config(dir, api.api_root(), {{"SUPPLYBOT_SERVER_MAX_CONNECTIONS", "20"}}));
+  service.start();
+  auto port = service.port();
+  std::vector<std::unique_ptr<RawConnection>> held;
+
+  SUBCASE("keep-alive connections between requests") {
+    // One after the other, so connection 0 has waited longest for its next request.
+    for (int i = 0; i < 20; ++i) {
+      held.push_back(std::make_unique<RawConnection>(port));
+      REQUIRE(held.back()->get("/healthz").find("HTTP/1.1 200") == 0);
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  SUBCASE("new connections that have sent nothing yet") {
+    for (int i = 0; i < 20; ++i) {
+      held.push_back(std::make_unique<RawConnection>(port));
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+  // The count, asked on the last one (which is then the most recently idle).
+  REQUIRE(wait_connections(*held[19], 20) == 20);
+
+  // A webhook delivery on a new connection is served at once, not refused.
+  auto t0 = std::chrono::steady_clock::now();
+  auto r = http_request(port, "POST", "/telegram/webhook", tg_update(1, "3栋2单元502 白菜2斤"), k_tg);
+  CHECK(r.status == 200);
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(2));
+  CHECK(count(dir.path() / "bot.db", "SELECT COUNT(*) FROM inbound") == 1);
+  // The one idle longest made room.
+  held[0]->receive(std::chrono::seconds(5));
+  CHECK(held[0]->closed());
+  // Below the limit again once the webhook's connection has closed: nobody is evicted for the
+  // next one; for the one after it, the next longest idle.
+  REQUIRE(wait_connections(*held[19], 19) == 19);
+  RawConnection below(port);
+  CHECK(below.get("/healthz").find("HTTP/1.1 200") == 0);
+  held[1]->receive(std::chrono::milliseconds(200));
+  CHECK_FALSE(held[1]->closed());
+  RawConnection again(port);
+  CHECK(again.get("/healthz").find("HTTP/1.1 200") == 0);
+  held[1]->receive(std::chrono::seconds(5));
+  CHECK(held[1]->closed());
+  // The rest are still open and served.
+  CHECK_FALSE(held[2]->closed());
+  CHECK(held[2]->get("/healthz").find("HTTP/1.1 200") == 0);
+
+  auto m = again.get("/metrics");
+  CHECK(metric_value(m, "supplybot_http_connections") == 20);
+  CHECK(metric_value(m, "supplybot_http_connections_evicted_total") == 2);
+  CHECK(metric_value(m, "supplybot_http_connections_refused_total") == 0);
   service.stop();
 }
 
