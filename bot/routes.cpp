@@ -112,6 +112,24 @@ void enqueue_limit_notice(RouteContext& ctx, const handlers::ChatMessage& msg, h
                     });
 }
 
+// Telegram's stand-ins for a post made in the name of a chat: an anonymous group admin
+// (GroupAnonymousBot), a user writing as one of their channels (Channel_Bot), a linked channel's
+// automatic forward (the Telegram service account). Each is one account for all of Telegram.
+constexpr std::string_view k_telegram_stand_ins[] = {"1087968824", "136817688", "777000"};
+
+}  // namespace
+
+std::string limit_sender_key(const handlers::ChatMessage& msg) {
+  bool anonymous = msg.sender_id.empty();
+  if (msg.platform == handlers::Platform::telegram)
+    for (auto id : k_telegram_stand_ins) anonymous = anonymous || msg.sender_id == id;
+  if (!anonymous) return msg.sender_id;
+  // No platform's ids start with a control character, so this names no real sender.
+  return "\x1e" "anonymous@" + msg.chat_id;
+}
+
+namespace {
+
 // Checks a new message against the per-sender and per-chat limits. Only the refusal path reads
 // the database: a refused message that is stored already (a redelivery whose first answer was
 // lost) is a duplicate, never refused. The limiter itself only charges messages that turn out
@@ -119,7 +137,8 @@ void enqueue_limit_notice(RouteContext& ctx, const handlers::ChatMessage& msg, h
 // most once a minute); the first refusal of each minute is logged at warn, the rest at debug.
 Admitted admit_inbound(RouteContext& ctx, const handlers::ChatMessage& msg, std::string_view platform, bool notice) {
   auto now = steady_ms();
-  auto d = ctx.limiter.admit(msg.platform, msg.chat_id, msg.sender_id, now);
+  const auto sender = limit_sender_key(msg);
+  auto d = ctx.limiter.admit(msg.platform, msg.chat_id, sender, now);
   if (d.allowed) return {Admission::accept, d};
   bool seen = false;
   try {
@@ -133,7 +152,7 @@ Admitted admit_inbound(RouteContext& ctx, const handlers::ChatMessage& msg, std:
   }
   std::string scope(handlers::to_string(d.scope));
   ctx.metrics.inbound_limited(std::string(platform), scope);
-  bool first = ctx.limiter.claim_notice(d.scope, msg.platform, msg.chat_id, msg.sender_id, now);
+  bool first = ctx.limiter.claim_notice(d.scope, msg.platform, msg.chat_id, sender, now);
   log::write(first ? log::Level::warn : log::Level::debug, "limits",
              {{"event", "inbound_limited"}, {"platform", std::string(platform)}, {"scope", scope},
               {"chat", msg.chat_id}, {"sender", msg.sender_id}, {"update_key", msg.update_key}});
@@ -162,7 +181,7 @@ asio::awaitable<std::variant<handlers::HandleResult, HttpResponse>> store_messag
   auto error = co_await run_on_writer(ctx.writer, std::move(job));
   // The limits count new messages only: a redelivery, or one the platform must send again, gets
   // its token back.
-  if (error || result->duplicate) ctx.limiter.refund(msg.platform, msg.chat_id, msg.sender_id, steady_ms());
+  if (error || result->duplicate) ctx.limiter.refund(msg.platform, msg.chat_id, limit_sender_key(msg), steady_ms());
   if (error) {
     std::string what = "unknown";
     bool store_failure = false;

@@ -27,6 +27,11 @@ struct RouteContext {
 
 boost::asio::awaitable<HttpResponse> handle_request(RouteContext& ctx, HttpRequest req);
 
+// Whom the per-sender limit counts msg against: its sender, or, when the author is unknown (no
+// sender id, or one of the service accounts Telegram shows for posts made in the name of a chat),
+// "the anonymous sender of its chat" (docs/decisions.md).
+std::string limit_sender_key(const handlers::ChatMessage& msg);
+
 // Metric label for a path: the route it names, or "other".
 std::string route_label(std::string_view path);
 

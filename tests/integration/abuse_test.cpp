@@ -19,6 +19,7 @@
 #include <regex>
 #include <thread>
 
+#include "bot/routes.hpp"
 #include "bot/service.hpp"
 #include "bot/wechat/simulator.hpp"
 #include "config/config.hpp"
@@ -582,5 +583,79 @@ TEST_CASE("limits/wechat: a flooding follower gets \"success\" and nothing is st
   CHECK(second.body == "success");
   CHECK(count(dir.path() / "bot.db", "SELECT COUNT(*) FROM inbound") == 1);
   CHECK(has_line(metrics(service.port()), "supplybot_inbound_limited_total{platform=\"wechat\",scope=\"sender\"} 1"));
+  service.stop();
+}
+
+namespace {
+
+// A group message Telegram shows as sent by one of its stand-in accounts, in the name of
+// sender_chat (an anonymous admin: the group itself; Channel_Bot: the user's channel).
+std::string tg_stand_in_update(std::int64_t update_id, std::int64_t stand_in, std::int64_t chat_id,
+                               std::int64_t sender_chat, const std::string& text) {
+  json msg = {{"message_id", update_id + 1000},
+              {"date", 1764300000},
+              {"chat", {{"id", chat_id}, {"type", "supergroup"}, {"title", "楼"}}},
+              {"from", {{"id", stand_in}, {"is_bot", true}, {"first_name", "Group"}, {"username", "GroupAnonymousBot"}}},
+              {"sender_chat", {{"id", sender_chat}, {"type", "supergroup"}, {"title", "楼"}}},
+              {"text", text}};
+  return json{{"update_id", update_id}, {"message", msg}}.dump();
+}
+
+constexpr std::int64_t k_group_anonymous_bot = 1087968824;
+constexpr std::int64_t k_channel_bot = 136817688;
+
+}  // namespace
+
+TEST_CASE("limits: the sender key of a message whose author is unknown is its chat's anonymous sender") {
+  handlers::ChatMessage m{.platform = handlers::Platform::telegram, .chat_id = "-100123", .sender_id = "777"};
+  CHECK(bot::limit_sender_key(m) == "777");
+  for (const char* stand_in : {"1087968824", "136817688", "777000", ""}) {
+    CAPTURE(stand_in);
+    m.sender_id = stand_in;
+    auto key = bot::limit_sender_key(m);
+    CHECK(key != stand_in);
+    CHECK(key.find("-100123") != std::string::npos);
+    m.chat_id = "-100456";
+    CHECK(bot::limit_sender_key(m) != key);  // another chat, another bucket
+    m.chat_id = "-100123";
+  }
+  // Only Telegram has stand-ins; elsewhere these are ordinary ids.
+  m.platform = handlers::Platform::bridge;
+  m.sender_id = "777000";
+  CHECK(bot::limit_sender_key(m) == "777000");
+  m.sender_id = "";
+  CHECK(bot::limit_sender_key(m) != "");
+}
+
+TEST_CASE("limits/telegram: anonymous admins are limited per chat: a flood in one group leaves other groups' anonymous posts and the neighbours alone") {
+  TempDir dir;
+  FakeBotApi api;
+  bot::Service service(abuse_config(dir, api.api_root(),
+                                    {{"SUPPLYBOT_LIMITS_SENDER_PER_MINUTE", "1"}, {"SUPPLYBOT_LIMITS_SENDER_BURST", "2"}}));
+  service.start();
+  auto port = service.port();
+  auto db = dir.path() / "bot.db";
+  auto post = [&](const std::string& body) { return http_request(port, "POST", "/telegram/webhook", body, k_tg).status; };
+
+  // Group A's anonymous admin floods: two accepted, the rest refused (200, not stored).
+  for (int id = 1; id <= 5; ++id)
+    CHECK(post(tg_stand_in_update(id, k_group_anonymous_bot, -100111, -100111, "3栋2单元50" + std::to_string(id) + " 白菜2斤")) == 200);
+  CHECK(count(db, "SELECT COUNT(*) FROM inbound") == 2);
+  // Someone in group A writing as their channel is anonymous in group A too: refused.
+  CHECK(post(tg_stand_in_update(6, k_channel_bot, -100111, -100999, "3栋2单元506 白菜2斤")) == 200);
+  CHECK(count(db, "SELECT COUNT(*) FROM inbound") == 2);
+
+  // Group B's anonymous admin is another sender for the limits, though Telegram shows the same account.
+  CHECK(post(tg_stand_in_update(7, k_group_anonymous_bot, -100222, -100222, "5栋1101 鸡蛋一盒")) == 200);
+  CHECK(post(tg_stand_in_update(8, k_group_anonymous_bot, -100222, -100222, "5栋1102 鸡蛋一盒")) == 200);
+  // A named resident of group A is not held back either.
+  CHECK(post(tg_update(9, "3栋2单元507 大米10斤", 888, -100111)) == 200);
+  CHECK(count(db, "SELECT COUNT(*) FROM inbound") == 5);
+  CHECK(has_line(metrics(port), "supplybot_inbound_limited_total{platform=\"telegram\",scope=\"sender\"} 4"));
+
+  // Group A is told once, replying to the first refused message.
+  REQUIRE(api.wait_for_calls(6, std::chrono::seconds(10)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(calls_with(api, "您发送得太快了") == 1);
   service.stop();
 }
