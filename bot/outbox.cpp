@@ -10,6 +10,7 @@
 
 #include "bot/bridge/bridge_callback.hpp"
 #include "bot/http_client.hpp"
+#include "bot/json_nesting.hpp"
 #include "bot/log.hpp"
 #include "bot/telegram/bot_api.hpp"
 #include "bot/wechat/robot_webhook.hpp"
@@ -251,7 +252,15 @@ struct Outbox::Impl : std::enable_shared_from_this<Impl> {
     HttpClient::Headers headers = r.headers;
     auto result = co_await r.client->post(*r.url, std::move(target), std::move(content_type), std::move(body),
                                           options.send_timeout, std::move(headers));
-    co_return r.interpret(result.status, result.body, result.retry_after, result.error);
+    // An answer nested deeper than any API's is read as an unreadable one, before a parser builds
+    // it (an 8 MB answer of '[' would take some 600 MB as a document): see bot/json_nesting.
+    std::string_view answer = result.body;
+    if (!json_depth_within(answer)) {
+      log::warn("outbox", {{"event", "answer_too_deep"}, {"status", std::to_string(result.status)},
+                           {"bytes", std::to_string(answer.size())}});
+      answer = {};
+    }
+    co_return r.interpret(result.status, answer, result.retry_after, result.error);
   }
 
   // Records a call that did not deliver: a pause for "slow down", a retry with backoff (or giving

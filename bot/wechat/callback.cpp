@@ -30,6 +30,9 @@ CallbackError from_xml(XmlError e) {
   switch (e) {
     case XmlError::too_large: return too_large();
     case XmlError::doctype: return {400, "forbidden_doctype", "DOCTYPE is not accepted"};
+    case XmlError::too_complex:
+      return {400, "xml_too_complex", "elements nested deeper than " + std::to_string(kMaxXmlDepth) +
+                                          " levels or more than " + std::to_string(kMaxXmlNodes) + " nodes"};
     case XmlError::malformed: break;
   }
   return {400, "malformed_xml", "body is not a WeChat XML message"};

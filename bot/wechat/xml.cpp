@@ -59,8 +59,60 @@ std::string_view to_string(XmlError e) {
     case XmlError::too_large: return "too_large";
     case XmlError::malformed: return "malformed";
     case XmlError::doctype: return "doctype";
+    case XmlError::too_complex: return "too_complex";
   }
   return "unknown";
+}
+
+std::optional<XmlError> check_xml_shape(std::string_view xml, std::size_t max_depth, std::size_t max_nodes) {
+  std::size_t depth = 0;
+  std::size_t nodes = 0;
+  std::size_t i = 0;
+  const std::size_t n = xml.size();
+  // Moves i past the next `end`; false when there is none (the parser refuses the input there).
+  auto skip_past = [&](std::string_view end) {
+    auto at = xml.find(end, i);
+    if (at == std::string_view::npos) return false;
+    i = at + end.size();
+    return true;
+  };
+  // Every piece of markup counts, not only elements: a CDATA section is a node of its own, and
+  // any markup (a comment, say) ends a run of text, so the next text is a node too.
+  while ((i = xml.find('<', i)) != std::string_view::npos) {
+    if (++nodes > max_nodes) return XmlError::too_complex;
+    std::string_view rest = xml.substr(i);
+    if (rest.starts_with("<![CDATA[")) {
+      if (!skip_past("]]>")) break;
+    } else if (rest.starts_with("<!--")) {
+      if (!skip_past("-->")) break;
+    } else if (rest.starts_with("<?")) {
+      if (!skip_past("?>")) break;
+    } else if (rest.starts_with("<!")) {
+      return XmlError::doctype;  // nothing else may start with "<!" (DOCTYPE, or malformed)
+    } else if (rest.starts_with("</")) {
+      if (depth > 0) --depth;
+      if (!skip_past(">")) break;
+    } else {
+      // A start tag: its attributes up to '>', quoted values skipped ('>' is allowed in them).
+      char quote = 0;
+      char last = 0;
+      for (++i; i < n; ++i) {
+        char c = xml[i];
+        if (quote) {
+          if (c == quote) quote = 0;
+          continue;
+        }
+        if (c == '>') break;
+        if (c == '"' || c == '\'') quote = c;
+        else if (c == '=' && ++nodes > max_nodes) return XmlError::too_complex;
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n') last = c;
+      }
+      if (i >= n) break;
+      ++i;
+      if (last != '/' && ++depth > max_depth) return XmlError::too_complex;
+    }
+  }
+  return std::nullopt;
 }
 
 std::string sanitize_xml_text(std::string_view text) {
@@ -103,6 +155,7 @@ std::string sanitize_xml_text(std::string_view text) {
 Expected<InboundXml, XmlError> parse_inbound_xml(std::string_view xml, std::size_t max_bytes) {
   if (xml.size() > max_bytes) return unexpected(XmlError::too_large);
   if (xml.find('\0') != std::string_view::npos) return unexpected(XmlError::malformed);
+  if (auto shape = check_xml_shape(xml)) return unexpected(*shape);
 
   pugi::xml_document doc;
   // parse_doctype keeps the declaration as a node so we can see it and refuse; pugixml never

@@ -1,13 +1,15 @@
 #pragma once
 // The XML shapes of WeChat / WeCom callbacks: reading an incoming message (or its encrypted
 // envelope) and writing passive replies. Built on pugixml, which never expands custom entities;
-// on top of that any DOCTYPE is refused, as are NUL bytes and input over the size limit.
+// on top of that any DOCTYPE is refused, as are NUL bytes, input over the size limit, and input
+// whose elements nest too deep or are too many (checked before pugixml builds anything).
 // Pure functions; safe from any thread.
 
 #include "bot/wechat/expected.hpp"
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,10 +42,25 @@ struct InboundXml {
 };
 
 enum class XmlError {
-  too_large,  // over the byte limit
-  malformed,  // not well-formed, NUL bytes, or the root is not <xml>
-  doctype,    // a DOCTYPE (and so possible entity declarations) is present
+  too_large,    // over the byte limit
+  malformed,    // not well-formed, NUL bytes, or the root is not <xml>
+  doctype,      // a DOCTYPE (and so possible entity declarations) is present
+  too_complex,  // elements nested deeper than kMaxXmlDepth, or more than kMaxXmlNodes nodes
 };
+
+// Limits on the shape of a callback, far above any real one: a message nests four or five
+// levels (a robot's <xml><MixedMessage><MsgItem><Text><Content>) and has a few dozen elements.
+// pugixml 1.13 parses without recursion, so depth costs no stack; but each element or attribute
+// is a node of its own, and a body of "<a>" repeated takes some twenty times its size in nodes.
+inline constexpr std::size_t kMaxXmlDepth = 32;
+inline constexpr std::size_t kMaxXmlNodes = 4096;  // pieces of markup and attributes together
+
+// Whether xml keeps to kMaxXmlDepth and kMaxXmlNodes, in one pass that skips comments, CDATA
+// sections, processing instructions and quoted attribute values. Returns too_complex over a
+// limit, doctype at a DOCTYPE (refused anyway), nothing otherwise. Malformed input that it lets
+// through is refused by the parser, which then cannot have built more than these limits allow.
+std::optional<XmlError> check_xml_shape(std::string_view xml, std::size_t max_depth = kMaxXmlDepth,
+                                        std::size_t max_nodes = kMaxXmlNodes);
 
 std::string_view to_string(XmlError e);
 

@@ -55,6 +55,20 @@ config::Config abuse_config(const TempDir& dir, const std::string& api_root, con
   return r.config;
 }
 
+// WeChat only, plain mode unless extra sets a key.
+config::Config wechat_only_config(const TempDir& dir, config::Environment extra) {
+  config::Environment env = {{"SUPPLYBOT_SERVER_LISTEN", "127.0.0.1:0"},
+                             {"SUPPLYBOT_STORAGE_PATH", (dir.path() / "bot.db").string()},
+                             {"SUPPLYBOT_BOT_CATALOG", std::string(SUPPLYBOT_SOURCE_DIR) + "/config/catalog.toml"},
+                             {"SUPPLYBOT_WECHAT_TOKEN", "wxtoken"},
+                             {"SUPPLYBOT_WECHAT_APP_ID", "wx1234567890abcdef"}};
+  for (auto& [k, v] : extra) env[k] = v;
+  auto r = config::load({}, env);
+  for (const auto& e : r.errors) MESSAGE(e);
+  REQUIRE(r.ok());
+  return r.config;
+}
+
 std::string tg_update(std::int64_t update_id, const std::string& text, std::int64_t user_id = 777,
                       std::int64_t chat_id = -100123, const char* language = "zh-hans") {
   json msg = {{"message_id", update_id + 1000},
@@ -557,16 +571,8 @@ TEST_CASE("limits/bridge: 429 with Retry-After and a JSON error; a stored messag
 
 TEST_CASE("limits/wechat: a flooding follower gets \"success\" and nothing is stored") {
   TempDir dir;
-  config::Environment env = {{"SUPPLYBOT_SERVER_LISTEN", "127.0.0.1:0"},
-                             {"SUPPLYBOT_STORAGE_PATH", (dir.path() / "bot.db").string()},
-                             {"SUPPLYBOT_BOT_CATALOG", std::string(SUPPLYBOT_SOURCE_DIR) + "/config/catalog.toml"},
-                             {"SUPPLYBOT_WECHAT_TOKEN", "wxtoken"},
-                             {"SUPPLYBOT_WECHAT_APP_ID", "wx1234567890abcdef"},
-                             {"SUPPLYBOT_LIMITS_SENDER_PER_MINUTE", "1"},
-                             {"SUPPLYBOT_LIMITS_SENDER_BURST", "1"}};
-  auto cfg = config::load({}, env);
-  REQUIRE(cfg.ok());
-  bot::Service service(cfg.config);
+  bot::Service service(wechat_only_config(dir, {{"SUPPLYBOT_LIMITS_SENDER_PER_MINUTE", "1"},
+                                                {"SUPPLYBOT_LIMITS_SENDER_BURST", "1"}}));
   service.start();
   wechat::WechatConfig sim{.token = "wxtoken", .encoding_aes_key = "", .app_id = "wx1234567890abcdef"};
   const wechat::Random16 random{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
@@ -657,5 +663,97 @@ TEST_CASE("limits/telegram: anonymous admins are limited per chat: a flood in on
   REQUIRE(api.wait_for_calls(6, std::chrono::seconds(10)));
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   CHECK(calls_with(api, "您发送得太快了") == 1);
+  service.stop();
+}
+
+TEST_CASE("limits: WeChat and bridge messages without a sender are refused (400) before any limit is asked") {
+  TempDir dir;
+  bot::Service service(wechat_only_config(dir, {{"SUPPLYBOT_BRIDGE_TOKEN", "bridge-token"}}));
+  service.start();
+  auto port = service.port();
+  json anonymous = json::parse(bridge_message("m1"));
+  anonymous.erase("sender_id");
+  auto r = http_request(port, "POST", "/api/v1/messages", anonymous.dump(), k_bridge);
+  CHECK(r.status == 400);
+  CHECK(json::parse(r.body).value("message", "").find("sender_id") != std::string::npos);
+
+  wechat::WechatConfig sim{.token = "wxtoken", .encoding_aes_key = "", .app_id = "wx1234567890abcdef"};
+  const wechat::Random16 random{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+  auto xml = wechat::official_account_text_xml("", "gh_account", "3栋2单元502 白菜2斤", "1001", 1764300000);
+  auto req = wechat::simulate_post(sim, wechat::Sender::official_account, xml, 1764300000, "n1", random);
+  r = http_request(port, "POST", "/wechat/callback?" + req.query_string, req.body, {{"Content-Type", "text/xml"}});
+  CHECK(r.status == 400);
+  CHECK(json::parse(r.body).value("error", "") == "malformed_xml");
+  CHECK(count(dir.path() / "bot.db", "SELECT COUNT(*) FROM inbound") == 0);
+  service.stop();
+}
+
+namespace {
+
+// Peak resident memory of this process so far, in KiB (VmHWM).
+std::int64_t own_peak_kib() {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6));
+  return -1;
+}
+
+}  // namespace
+
+TEST_CASE("outbox: an answer nested too deep is read as an unreadable one: retried, never built in memory") {
+  TempDir dir;
+  FakeBotApi api;
+  // Telegram answering 200 with 4 MB of '[' (unclosed, then closed): not {"ok":true}, so retried.
+  const std::size_t n = 4'000'000;
+  api.script({ScriptedAnswer{200, std::string(n, '['), ""},
+              ScriptedAnswer{200, std::string(n / 2, '[') + std::string(n / 2, ']'), ""}});
+  bot::Service service(abuse_config(dir, api.api_root()));
+  service.start();
+  auto before = own_peak_kib();
+  CHECK(http_request(service.port(), "POST", "/telegram/webhook", tg_update(1, "3栋2单元502 白菜2斤"), k_tg).status == 200);
+  // Two deep answers, then the stand-in's success; the retries wait 0.5-1 s, then 1-2 s.
+  REQUIRE(api.wait_for_calls(3, std::chrono::seconds(15)));
+  auto db = dir.path() / "bot.db";
+  for (int i = 0; i < 100 && count(db, "SELECT COUNT(*) FROM outbox WHERE state = 'sent'") != 1; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  CHECK(count(db, "SELECT COUNT(*) FROM outbox WHERE state = 'sent'") == 1);
+  CHECK(count(db, "SELECT attempts FROM outbox") == 3);
+  auto m = metrics(service.port());
+  CHECK(has_line(m, "supplybot_outbox_sends_total{outcome=\"retry\"} 2"));
+  CHECK(has_line(m, "supplybot_outbox_sends_total{outcome=\"sent\"} 1"));
+  auto after = own_peak_kib();
+  MESSAGE("peak resident memory before " << before << " KiB, after " << after << " KiB");
+  // The answers' bytes, a few times over; a document of four million nested arrays would be
+  // some 300 MB.
+  CHECK(after - before < 96 * 1024);
+  service.stop();
+}
+
+TEST_CASE("wechat: XML nested too deep or with too many nodes gets 400 before any parsing or signature check of safe mode") {
+  TempDir dir;
+  bot::Service service(
+      wechat_only_config(dir, {{"SUPPLYBOT_WECHAT_ENCODING_AES_KEY", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"}}));
+  service.start();
+  auto port = service.port();
+  // WeCom's safe mode: the envelope must be parsed to find <Encrypt> before msg_signature can be
+  // checked, so anyone may make the server read this XML.
+  const std::string query = "/wechat/callback?msg_signature=0&timestamp=1764300000&nonce=n1";
+  const std::size_t n = 300'000;
+  std::string deep = "<xml>";
+  for (std::size_t i = 0; i < n; ++i) deep += "<a>";
+  std::string wide = "<xml>";
+  for (std::size_t i = 0; i < n / 2; ++i) wide += "<a/>";
+  wide += "</xml>";
+  for (const auto& body : {deep, wide}) {
+    auto r = http_request(port, "POST", query, body, {{"Content-Type", "text/xml"}});
+    CHECK(r.status == 400);
+    CHECK(json::parse(r.body).value("error", "") == "xml_too_complex");
+  }
+  // A real envelope still reaches the signature check.
+  auto r = http_request(port, "POST", query, "<xml><ToUserName>ww1</ToUserName><Encrypt>AAAA</Encrypt><AgentID>1</AgentID></xml>",
+                        {{"Content-Type", "text/xml"}});
+  CHECK(r.status == 401);
+  CHECK(json::parse(r.body).value("error", "") == "bad_signature");
   service.stop();
 }

@@ -129,6 +129,61 @@ TEST_CASE("xml: refused inputs") {
   }
 }
 
+TEST_CASE("xml: shape limits: depth and nodes counted before parsing") {
+  auto nest = [](std::size_t depth) {
+    std::string x;
+    for (std::size_t i = 0; i < depth; ++i) x += "<a>";
+    for (std::size_t i = 0; i < depth; ++i) x += "</a>";
+    return x;
+  };
+  SUBCASE("real messages are well inside") {
+    CHECK_FALSE(check_xml_shape(
+        "<?xml version=\"1.0\"?><xml><WebhookUrl><![CDATA[u]]></WebhookUrl><From><UserId>u</UserId></From>"
+        "<MsgType>mixed</MsgType><MixedMessage><MsgItem><MsgType>text</MsgType><Text><Content><![CDATA[1. 3-2-502 "
+        "<白菜>]]></Content></Text></MsgItem></MixedMessage><!-- a note --></xml>"));
+  }
+  SUBCASE("depth") {
+    CHECK_FALSE(check_xml_shape("<xml>" + nest(31) + "</xml>"));
+    CHECK(check_xml_shape("<xml>" + nest(32) + "</xml>") == XmlError::too_complex);
+    std::string unclosed;
+    for (int i = 0; i < 40; ++i) unclosed += "<a>";
+    CHECK(check_xml_shape(unclosed) == XmlError::too_complex);
+    // Siblings and self-closing elements do not add depth; end tags take it back.
+    std::string wide = "<xml>";
+    for (int i = 0; i < 300; ++i) wide += "<a/><b x='1'/><c></c>";
+    CHECK_FALSE(check_xml_shape(wide + "</xml>"));
+    CHECK_FALSE(check_xml_shape("<xml><a b=\"/\" c='>'/>" + nest(30) + "</xml>"));
+  }
+  SUBCASE("nodes: elements, attributes, CDATA sections, comments all count") {
+    std::string elements = "<xml>", attributes = "<xml", cdatas = "<xml>", comments = "<xml>";
+    for (int i = 0; i < 5000; ++i) {
+      elements += "<a/>";
+      attributes += " a" + std::to_string(i) + "=''";
+      cdatas += "<![CDATA[x]]>";
+      comments += "x<!---->";
+    }
+    attributes += "/>";
+    for (const auto& x : {elements, attributes, cdatas, comments}) CHECK(check_xml_shape(x) == XmlError::too_complex);
+    CHECK(check_xml_shape(elements, 32, 10000) == std::nullopt);
+  }
+  SUBCASE("markup inside CDATA, comments, quoted values and processing instructions is not markup") {
+    std::string inert = "<xml><Content><![CDATA[" + nest(100) + "]]></Content><!--" + nest(100) + "--><?pi " +
+                        nest(100) + "?><a v='" + nest(100) + "'/></xml>";
+    CHECK_FALSE(check_xml_shape(inert));
+  }
+  SUBCASE("a DOCTYPE is refused as one, wherever it is") {
+    CHECK(check_xml_shape("<!DOCTYPE x [<!ENTITY a 'b'>]><xml/>") == XmlError::doctype);
+    CHECK(check_xml_shape("<xml>" + nest(10) + "<!DOCTYPE x></xml>") == XmlError::doctype);
+    CHECK_FALSE(check_xml_shape("<xml><![CDATA[<!DOCTYPE x>]]></xml>"));
+  }
+  SUBCASE("through parse_inbound_xml") {
+    auto r = parse_inbound_xml("<xml>" + nest(40) + "</xml>");
+    REQUIRE_FALSE(r.has_value());
+    CHECK(r.error() == XmlError::too_complex);
+    CHECK(to_string(XmlError::too_complex) == "too_complex");
+  }
+}
+
 TEST_CASE("xml: sanitize_xml_text repairs UTF-8 and drops control characters") {
   CHECK(sanitize_xml_text("白菜2斤") == "白菜2斤");
   CHECK(sanitize_xml_text("a\x01\x1f" "b\tc\n") == "ab\tc\n");
