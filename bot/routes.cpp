@@ -252,6 +252,12 @@ asio::awaitable<HttpResponse> telegram_webhook(RouteContext& ctx, const HttpRequ
   auto decoded = telegram::decode_update(req.body, unix_now());
   if (auto* err = std::get_if<telegram::DecodeError>(&decoded)) {
     ctx.metrics.inbound("telegram", "rejected");
+    if (!err->update_key.empty()) {
+      // An Update whose message we cannot read: 400 would make Telegram redeliver it for a day
+      // and hold back every later update of the bot meanwhile (docs/decisions.md).
+      log::warn("telegram", {{"event", "unreadable_update"}, {"update_key", err->update_key}, {"error", err->message}});
+      co_return json_ok();
+    }
     log::warn("telegram", {{"event", "bad_update"}, {"error", err->message}});
     co_return json_error(400, "bad_request", err->message);
   }
@@ -352,6 +358,15 @@ std::string metrics_text(RouteContext& ctx) {
     << "# HELP supplybot_engine_failed_commits_total Transactions that failed.\n"
        "# TYPE supplybot_engine_failed_commits_total counter\n"
     << "supplybot_engine_failed_commits_total " << ws.failed_commits << "\n"
+    << "# HELP supplybot_engine_syncs_total fsyncs of the WAL that acknowledged committed batches.\n"
+       "# TYPE supplybot_engine_syncs_total counter\n"
+    << "supplybot_engine_syncs_total " << ws.syncs << "\n"
+    << "# HELP supplybot_engine_sync_seconds_total Time spent in those fsyncs (beside the writer).\n"
+       "# TYPE supplybot_engine_sync_seconds_total counter\n"
+    << "supplybot_engine_sync_seconds_total " << ws.sync_seconds_sum << "\n"
+    << "# HELP supplybot_engine_failed_syncs_total fsyncs that failed (their batches answered 5xx).\n"
+       "# TYPE supplybot_engine_failed_syncs_total counter\n"
+    << "supplybot_engine_failed_syncs_total " << ws.failed_syncs << "\n"
     << "# HELP supplybot_engine_queue_depth Jobs waiting for the writer.\n# TYPE supplybot_engine_queue_depth gauge\n"
     << "supplybot_engine_queue_depth " << ws.queue_depth << "\n";
   return o.str();

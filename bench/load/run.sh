@@ -147,7 +147,8 @@ integrity="$(q 'PRAGMA integrity_check')"
 outbox="$(q "SELECT group_concat(state || '=' || n, ' ') FROM (SELECT state, COUNT(*) n FROM outbox GROUP BY state)")"
 batches="$(awk '/^supplybot_engine_batch_size_count/ {c=$2} /^supplybot_engine_batch_size_sum/ {s=$2}
   /^supplybot_engine_commit_seconds_total/ {t=$2}
-  END {if (c) printf "%d transactions, %.1f jobs each, %.2f ms each; writer busy %.1f s", c, s / c, t * 1000 / c, t}' "$tmp/metrics.txt")"
+  /^supplybot_engine_syncs_total/ {n=$2} /^supplybot_engine_sync_seconds_total/ {y=$2}
+  END {if (c) printf "%d transactions, %.1f jobs each, %.2f ms each; writer busy %.1f s; %d fsyncs beside it (%.2f ms each)", c, s / c, t * 1000 / c, t, n, n ? y * 1000 / n : 0}' "$tmp/metrics.txt")"
 rps="$(awk '/^Requests\/sec/ {print $2}' "$tmp/wrk.txt")"
 
 echo

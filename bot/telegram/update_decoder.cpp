@@ -141,7 +141,7 @@ DecodeResult decode_update(std::string_view body, handlers::UnixTime now) {
     m.message_id = "cb:" + id.value_or("");
     m.time = now;
   } else {
-    if (!r.error.empty()) return DecodeError{r.error};
+    if (!r.error.empty()) return DecodeError{r.error, m.update_key};
     for (const char* kind : {"channel_post", "edited_channel_post", "inline_query", "chosen_inline_result",
                              "shipping_query", "pre_checkout_query", "poll", "poll_answer", "my_chat_member",
                              "chat_member", "chat_join_request", "message_reaction", "message_reaction_count",
@@ -150,7 +150,7 @@ DecodeResult decode_update(std::string_view body, handlers::UnixTime now) {
     }
     return Ignored{m.update_key, "unknown update kind"};
   }
-  if (!r.error.empty()) return DecodeError{r.error};
+  if (!r.error.empty()) return DecodeError{r.error, m.update_key};
   if (m.text.empty() && !m.callback_data) return Ignored{m.update_key, "no text"};
   return m;
 }

@@ -18,6 +18,9 @@ struct Ignored {
 
 struct DecodeError {
   std::string message;
+  // The update's id when the body is an Update with an integer update_id that could not be read
+  // further (an unexpected shape of a message): Telegram sent it, so it must not be refused.
+  std::string update_key;
 };
 
 using DecodeResult = std::variant<handlers::ChatMessage, Ignored, DecodeError>;
