@@ -4,7 +4,7 @@
 # project VM), sends REQUESTS order updates with wrk (8 connections), stops the server with
 # SIGTERM and prints the top functions (inclusive and exclusive) with callgrind_annotate.
 #
-#   bench/load/profile.sh [--binary PATH] [--requests N] [--synchronous FULL|NORMAL|EXTRA]
+#   bench/load/profile.sh [--binary PATH] [--requests N] [--residents N] [--synchronous FULL|NORMAL|EXTRA]
 #
 # Needs valgrind and wrk. Startup (catalog load, migrations) is excluded: the counters are
 # zeroed once /healthz answers. Leaves callgrind.out in the printed temp dir.
@@ -12,11 +12,13 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 binary="$repo/build-load/supplybot"
 requests=2000
+residents=300   # senders write again within the run, as they do in a 20 s load (5,000 of them)
 synchronous=FULL
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --binary) binary="$2"; shift 2 ;;
     --requests) requests="$2"; shift 2 ;;
+    --residents) residents="$2"; shift 2 ;;
     --synchronous) synchronous="$2"; shift 2 ;;
     *) echo "unknown option: $1" >&2; exit 2 ;;
   esac
@@ -51,6 +53,7 @@ until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do sleep 0.2; done
 callgrind_control --zero "$vg_pid" >/dev/null
 
 SUPPLYBOT_LOAD_SECRET="$secret" SUPPLYBOT_LOAD_MESSAGES="$repo/bench/load/messages.txt" SUPPLYBOT_LOAD_MAX="$requests" \
+SUPPLYBOT_LOAD_RESIDENTS="$residents" \
   wrk -t1 -c8 -d600s --timeout 30s -s "$repo/bench/load/updates.lua" "http://127.0.0.1:$port" >"$tmp/wrk.txt" &
 wrk_pid=$!
 stored=0

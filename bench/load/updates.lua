@@ -21,6 +21,9 @@ local messages_path = os.getenv("SUPPLYBOT_LOAD_MESSAGES") or "bench/load/messag
 local id_base = tonumber(os.getenv("SUPPLYBOT_LOAD_ID_BASE") or "0")
 local chats = tonumber(os.getenv("SUPPLYBOT_LOAD_CHATS") or "50")
 local max_requests = tonumber(os.getenv("SUPPLYBOT_LOAD_MAX") or "0")
+-- How many different residents write (profile.sh uses fewer, so that a short run sees senders
+-- again, as a 20 s run does).
+local residents = tonumber(os.getenv("SUPPLYBOT_LOAD_RESIDENTS") or "5000")
 
 local function load_templates(path)
   local t = {}
@@ -78,7 +81,7 @@ function request()
   local id = string.format("%.0f", id_base + (thread_no or 0) * 1e9 + counter)
   local text = templates[(counter + (thread_no or 0)) % #templates + 1]
   local chat = string.format("%.0f", -1001000000000 - (counter % chats))
-  local user = 100000 + math.random(0, 4999)
+  local user = 100000 + math.random(0, residents - 1)
   local lang = text:match("^Flat") and "en" or "zh-hans"
   local body = '{"update_id":' .. id ..
       ',"message":{"message_id":' .. id ..
