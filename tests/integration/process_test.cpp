@@ -7,7 +7,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
 #include <fstream>
+#include <map>
 #include <regex>
 #include <thread>
 
@@ -115,4 +119,81 @@ TEST_CASE("process: SIGHUP reloads the catalog; a broken one is refused and the 
   REQUIRE(waitpid(pid, &status, 0) == pid);
   CHECK(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);
+}
+
+// What an operator's log may hold: never a secret (at any level), and at info level nothing a
+// resident wrote (no address, no item). The Bot API is a closed port, so every reply fails and
+// is logged; a wrong webhook secret and a bad WeChat signature are logged too.
+TEST_CASE("process: the log never holds a secret, and at info level nothing residents wrote") {
+  const std::string bot_token = "123456:AAHsecretBotTokenValue_xyz";
+  const std::string webhook_secret = "webhook-secret-4d1f7e";
+  const std::string wechat_token = "wechatTokenSecret77";
+  const std::string aes_key = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
+  const std::string robot_key = "robot-key-5f0c1b2a";
+  for (const char* level : {"info", "debug"}) {
+    CAPTURE(level);
+    TempDir dir;
+    auto log = dir.path() / "stderr.log";
+    std::uint16_t closed_port = 0;
+    {
+      // A port nobody listens on: bound, then released.
+      boost::asio::io_context io;
+      boost::asio::ip::tcp::acceptor a(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+      closed_port = a.local_endpoint().port();
+    }
+    pid_t pid = fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      setenv("SUPPLYBOT_SERVER_LISTEN", "127.0.0.1:0", 1);
+      setenv("SUPPLYBOT_SERVER_LOG_LEVEL", level, 1);
+      setenv("SUPPLYBOT_STORAGE_PATH", (dir.path() / "db.sqlite").c_str(), 1);
+      setenv("SUPPLYBOT_BOT_CATALOG", SUPPLYBOT_SOURCE_DIR "/config/catalog.toml", 1);
+      setenv("SUPPLYBOT_TELEGRAM_BOT_TOKEN", bot_token.c_str(), 1);
+      setenv("SUPPLYBOT_TELEGRAM_SECRET_TOKEN", webhook_secret.c_str(), 1);
+      setenv("SUPPLYBOT_TELEGRAM_API_ROOT", ("http://127.0.0.1:" + std::to_string(closed_port)).c_str(), 1);
+      setenv("SUPPLYBOT_WECHAT_TOKEN", wechat_token.c_str(), 1);
+      setenv("SUPPLYBOT_WECHAT_ENCODING_AES_KEY", aes_key.c_str(), 1);
+      setenv("SUPPLYBOT_WECHAT_OUTBOUND_URL",
+             ("http://127.0.0.1:" + std::to_string(closed_port) + "/cgi-bin/webhook/send?key=" + robot_key).c_str(), 1);
+      freopen(log.c_str(), "w", stderr);
+      execl(SUPPLYBOT_BINARY, SUPPLYBOT_BINARY, "serve", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    auto port = wait_for_port(log, std::chrono::seconds(20));
+    REQUIRE(port != 0);
+    const std::map<std::string, std::string> headers{{"Content-Type", "application/json"},
+                                                     {"X-Telegram-Bot-Api-Secret-Token", webhook_secret}};
+    const std::string order =
+        R"({"update_id":1,"message":{"message_id":5,"date":1764300000,"chat":{"id":-100,"type":"group"},)"
+        R"("from":{"id":7,"is_bot":false,"first_name":"王"},"text":"9栋3单元1702 西兰花3斤"}})";
+    CHECK(http_request(port, "POST", "/telegram/webhook", order, headers).status == 200);
+    auto wrong = headers;
+    wrong["X-Telegram-Bot-Api-Secret-Token"] = webhook_secret + "-wrong";
+    CHECK(http_request(port, "POST", "/telegram/webhook", order, wrong).status == 401);
+    CHECK(http_request(port, "GET", "/wechat/callback?signature=x&timestamp=1&nonce=2&echostr=hi").status != 200);
+    // Let the outbox try (and fail) at least once.
+    bool tried = false;
+    for (int i = 0; i < 100 && !tried; ++i) {
+      std::ifstream in(log);
+      std::string all((std::istreambuf_iterator<char>(in)), {});
+      tried = all.find("outbox") != std::string::npos && all.find("send_retry") != std::string::npos;
+      if (!tried) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    CHECK(tried);
+    REQUIRE(kill(pid, SIGTERM) == 0);
+    int status = 0;
+    REQUIRE(waitpid(pid, &status, 0) == pid);
+    std::ifstream in(log);
+    std::string all((std::istreambuf_iterator<char>(in)), {});
+    REQUIRE_FALSE(all.empty());
+    for (const auto& secret : {bot_token, std::string("AAHsecretBotTokenValue_xyz"), webhook_secret, wechat_token,
+                               aes_key, robot_key}) {
+      CAPTURE(secret);
+      CHECK(all.find(secret) == std::string::npos);
+    }
+    if (std::string(level) == "info") {
+      CHECK(all.find("1702") == std::string::npos);
+      CHECK(all.find("西兰花") == std::string::npos);
+    }
+  }
 }
