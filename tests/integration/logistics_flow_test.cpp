@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include <algorithm>
 
 #include "bot/service.hpp"
@@ -22,8 +24,9 @@ const std::map<std::string, std::string> k_headers = {{"X-Telegram-Bot-Api-Secre
                                                       {"Content-Type", "application/json"}};
 constexpr std::int64_t k_group = -100123;
 
-config::Config team_config(const TempDir& dir, const std::string& api_root) {
+config::Config team_config(const TempDir& dir, const std::string& api_root, const std::string& tick_seconds = "30") {
   auto r = config::load({}, {{"SUPPLYBOT_SERVER_LISTEN", "127.0.0.1:0"},
+                             {"SUPPLYBOT_LOGISTICS_TICK_SECONDS", tick_seconds},
                              {"SUPPLYBOT_SERVER_THREADS", "2"},
                              {"SUPPLYBOT_STORAGE_PATH", (dir.path() / "bot.db").string()},
                              {"SUPPLYBOT_TELEGRAM_BOT_TOKEN", "123:TEST"},
@@ -136,4 +139,37 @@ TEST_CASE("logistics end to end: volunteer added, task with buttons, a press ans
   CHECK(file->file_contents.find("3-2-502") != std::string::npos);
   CHECK(file->file_contents.find("u701") != std::string::npos);
   service.stop();
+}
+
+// The service's own timer runs the engine's tick: a round whose cut-off has passed is closed and
+// split without anyone writing. The cut-off is moved into the past from outside (another
+// connection, as an operator's sqlite3 would), which the server must also notice.
+TEST_CASE("logistics end to end: the tick timer closes a round at its cut-off") {
+  TempDir dir;
+  FakeBotApi api;
+  bot::Service service(team_config(dir, api.api_root(), "1"));
+  service.start();
+  Run run{api, service.port()};
+
+  run.say(701, 701, "xiaoli", "/start");
+  run.say(k_group, 900, "boss", "/volunteer add @xiaoli zones=3 capacity=5");
+  run.say(k_group, 701, "xiaoli", "/on");
+  run.say(k_group, 900, "boss", "/round open 23:59");
+  REQUIRE(run.find([](const RecordedCall& c) { return to_chat_with(c, k_group, "23:59 截止"); }));
+  run.say(k_group, 1, "wang", "3栋2单元502 白菜2斤");
+  REQUIRE(run.find([](const RecordedCall& c) { return to_chat_with(c, k_group, "#1"); }));
+  {
+    SQLite::Database db((dir.path() / "bot.db").string(), SQLite::OPEN_READWRITE);
+    db.setBusyTimeout(5000);
+    CHECK(db.execAndGet("SELECT COUNT(*) FROM rounds WHERE closed_at IS NULL").getInt() == 1);
+    db.exec("UPDATE rounds SET closes_at = 1 WHERE closed_at IS NULL");
+  }
+  // No message is sent meanwhile: only the timer can do this.
+  auto summary = run.find([](const RecordedCall& c) { return to_chat_with(c, k_group, "已截止，共 1 单"); });
+  REQUIRE(summary);
+  CHECK(run.find([](const RecordedCall& c) { return to_chat_with(c, 701, "3-2-502"); }));
+  service.stop();
+  SQLite::Database db((dir.path() / "bot.db").string(), SQLite::OPEN_READONLY);
+  CHECK(db.execAndGet("SELECT COUNT(*) FROM rounds WHERE closed_at IS NOT NULL").getInt() == 1);
+  CHECK(db.execAndGet("SELECT status FROM orders WHERE id = 1").getString() == "assigned");
 }
