@@ -199,28 +199,12 @@ std::string orders_csv(const std::vector<ExportRow>& rows, int utc_offset_minute
 }
 
 std::vector<ShoppingLine> shopping_list(const std::vector<ExportRow>& rows) {
-  std::map<std::pair<std::string, std::string>, std::size_t> index;  // (name, unit) -> line
-  std::vector<ShoppingLine> lines;
-  std::vector<std::set<std::int64_t>> orders_of;
+  ShoppingTally tally;
   for (const auto& r : rows) {
     if (r.item_name.empty() || !needs_buying(r.status)) continue;
-    auto [it, added] = index.try_emplace({r.item_name, r.unit}, lines.size());
-    if (added) {
-      lines.push_back(ShoppingLine{.category = r.category, .name = r.item_name, .unit = r.unit});
-      orders_of.emplace_back();
-    }
-    auto& line = lines[it->second];
-    // The catalog may have gained a category since an older order was written.
-    if (line.category.empty()) line.category = r.category;
-    (r.missing ? line.missing_qty : line.qty) += r.qty;
-    orders_of[it->second].insert(r.order_no.value);
+    tally.add(r.order_no.value, r.urgent, r.category, r.item_name, r.unit, r.qty, r.missing);
   }
-  for (std::size_t i = 0; i < lines.size(); ++i) lines[i].orders = static_cast<int>(orders_of[i].size());
-  std::sort(lines.begin(), lines.end(), [](const ShoppingLine& a, const ShoppingLine& b) {
-    return std::tuple(a.category.empty(), std::string_view(a.category), std::string_view(a.name), std::string_view(a.unit)) <
-           std::tuple(b.category.empty(), std::string_view(b.category), std::string_view(b.name), std::string_view(b.unit));
-  });
-  return lines;
+  return tally.totals();
 }
 
 std::string shopping_csv(const std::vector<ShoppingLine>& lines) {

@@ -11,6 +11,7 @@
 
 #include "handlers/assign/ids.hpp"
 #include "handlers/order.hpp"
+#include "handlers/shopping.hpp"
 
 namespace supplybot::handlers {
 
@@ -49,15 +50,9 @@ std::vector<ExportRow> export_rows(const Order& order);
 // formula (= + - @) is prefixed with ' so a spreadsheet shows it instead of running it.
 std::string orders_csv(const std::vector<ExportRow>& rows, int utc_offset_minutes);
 
-// One line of the shopping list: how much of one item, in one unit, is wanted.
-struct ShoppingLine {
-  std::string category;  // empty: none (shown as k_other_category, sorted last)
-  std::string name;
-  std::string unit;      // lines with different units are never added together
-  double qty{0};         // to buy, or bought and on its way (items not marked missing)
-  int orders{0};         // how many orders ask for it (missing or not)
-  double missing_qty{0};  // marked missing: the volunteer could not buy it
-};
+// One line of the shopping list: how much of one item, in one unit, is wanted. The same sums as
+// the chat's lists (handlers/shopping.hpp).
+using ShoppingLine = ShoppingTotal;
 
 // What the label of an empty category says in exports.
 inline constexpr std::string_view k_other_category = "其他 Other";

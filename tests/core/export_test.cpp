@@ -1,6 +1,7 @@
 // handlers/export: the spreadsheets coordinators open, and the shopping list.
 
 #include "handlers/export.hpp"
+#include "handlers/shopping.hpp"
 
 #include <doctest/doctest.h>
 
@@ -215,4 +216,49 @@ TEST_CASE("shopping list: a category learned later fills an older empty one") {
   REQUIRE(list.size() == 1);
   CHECK(list[0].category == "蔬菜");
   CHECK(list[0].qty == doctest::Approx(3));
+}
+
+// The chat's lists and the exported file add up the same way: a coordinator must read the same
+// numbers in both. An item named twice in one order is one order; an older line without a
+// category joins the categorised one.
+TEST_CASE("shopping list: the chat's totals and the export's are the same sums") {
+  Order a{.no = OrderId{1}, .household = HouseholdId{1}, .address = "3-2-502", .urgent = true,
+          .lines = {{.name = "白菜", .qty = 2, .unit = "斤", .category = "蔬菜"},
+                    {.name = "白菜", .qty = 1, .unit = "斤", .category = "蔬菜"},
+                    {.name = "鸡蛋", .qty = 1, .unit = "盒", .missing = true}}};
+  Order b{.no = OrderId{2}, .household = HouseholdId{2}, .address = "5-1-101",
+          .lines = {{.name = "鸡蛋", .qty = 2, .unit = "盒", .category = "蛋奶"}, {.name = "白菜", .qty = 3, .unit = "棵", .category = "蔬菜"}}};
+  auto chat = shopping_totals({a, b});
+  std::vector<ExportRow> rows;
+  for (const auto& o : {a, b}) {
+    auto r = export_rows(o);
+    rows.insert(rows.end(), r.begin(), r.end());
+  }
+  auto file = shopping_list(rows);
+  REQUIRE(chat.size() == 3);
+  REQUIRE(file.size() == chat.size());
+  for (std::size_t i = 0; i < chat.size(); ++i) {
+    CAPTURE(chat[i].name);
+    CHECK(file[i].name == chat[i].name);
+    CHECK(file[i].unit == chat[i].unit);
+    CHECK(file[i].category == chat[i].category);
+    CHECK(file[i].qty == chat[i].qty);
+    CHECK(file[i].missing_qty == chat[i].missing_qty);
+    CHECK(file[i].orders == chat[i].orders);
+  }
+  auto line = [&](const std::string& name, const std::string& unit) {
+    auto it = std::find_if(chat.begin(), chat.end(), [&](const ShoppingTotal& t) { return t.name == name && t.unit == unit; });
+    REQUIRE(it != chat.end());
+    return *it;
+  };
+  auto eggs = line("鸡蛋", "盒");
+  CHECK(eggs.category == "蛋奶");
+  CHECK(eggs.qty == 2);
+  CHECK(eggs.missing_qty == 1);
+  CHECK(eggs.orders == 2);
+  CHECK(eggs.urgent);
+  auto cabbage = line("白菜", "斤");
+  CHECK(cabbage.qty == 3);
+  CHECK(cabbage.orders == 1);
+  CHECK(line("白菜", "棵").qty == 3);
 }
