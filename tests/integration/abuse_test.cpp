@@ -23,6 +23,7 @@
 #include "bot/service.hpp"
 #include "bot/wechat/simulator.hpp"
 #include "config/config.hpp"
+#include "tests/support/test_config.hpp"
 #include "tests/support/test_http.hpp"
 
 using namespace supplybot;
@@ -32,41 +33,20 @@ namespace wechat = supplybot::bot::wechat;
 
 namespace {
 
-const std::map<std::string, std::string> k_tg = {{"X-Telegram-Bot-Api-Secret-Token", "s3cret-token"},
-                                                 {"Content-Type", "application/json"}};
+const auto& k_tg = k_telegram_headers;
 const std::map<std::string, std::string> k_bridge = {{"Authorization", "Bearer bridge-token"},
                                                      {"Content-Type", "application/json"}};
 
 config::Config abuse_config(const TempDir& dir, const std::string& api_root, config::Environment extra = {}) {
-  config::Environment env = {{"SUPPLYBOT_SERVER_LISTEN", "127.0.0.1:0"},
-                             {"SUPPLYBOT_SERVER_THREADS", "2"},
-                             {"SUPPLYBOT_STORAGE_PATH", (dir.path() / "bot.db").string()},
-                             {"SUPPLYBOT_TELEGRAM_BOT_TOKEN", "123:TEST"},
-                             {"SUPPLYBOT_TELEGRAM_SECRET_TOKEN", "s3cret-token"},
-                             {"SUPPLYBOT_TELEGRAM_API_ROOT", api_root},
-                             {"SUPPLYBOT_TELEGRAM_BOT_USERNAME", "SupplyBot"},
-                             {"SUPPLYBOT_TELEGRAM_PER_CHAT_PER_MINUTE", "1000"},
-                             {"SUPPLYBOT_BOT_CATALOG", std::string(SUPPLYBOT_SOURCE_DIR) + "/config/catalog.toml"},
-                             {"SUPPLYBOT_BRIDGE_TOKEN", "bridge-token"}};
-  for (auto& [k, v] : extra) env[k] = v;
-  auto r = config::load({}, env);
-  for (const auto& e : r.errors) MESSAGE(e);
-  REQUIRE(r.ok());
-  return r.config;
+  extra.try_emplace("SUPPLYBOT_TELEGRAM_PER_CHAT_PER_MINUTE", "1000");
+  return telegram_config(dir, api_root, extra);
 }
 
 // WeChat only, plain mode unless extra sets a key.
 config::Config wechat_only_config(const TempDir& dir, config::Environment extra) {
-  config::Environment env = {{"SUPPLYBOT_SERVER_LISTEN", "127.0.0.1:0"},
-                             {"SUPPLYBOT_STORAGE_PATH", (dir.path() / "bot.db").string()},
-                             {"SUPPLYBOT_BOT_CATALOG", std::string(SUPPLYBOT_SOURCE_DIR) + "/config/catalog.toml"},
-                             {"SUPPLYBOT_WECHAT_TOKEN", "wxtoken"},
-                             {"SUPPLYBOT_WECHAT_APP_ID", "wx1234567890abcdef"}};
-  for (auto& [k, v] : extra) env[k] = v;
-  auto r = config::load({}, env);
-  for (const auto& e : r.errors) MESSAGE(e);
-  REQUIRE(r.ok());
-  return r.config;
+  extra.try_emplace("SUPPLYBOT_WECHAT_TOKEN", "wxtoken");
+  extra.try_emplace("SUPPLYBOT_WECHAT_APP_ID", "wx1234567890abcdef");
+  return server_config(dir, extra);
 }
 
 std::string tg_update(std::int64_t update_id, const std::string& text, std::int64_t user_id = 777,

@@ -12,6 +12,7 @@
 
 #include "bot/service.hpp"
 #include "config/config.hpp"
+#include "tests/support/test_config.hpp"
 #include "tests/support/test_http.hpp"
 
 using namespace supplybot;
@@ -20,23 +21,12 @@ using nlohmann::json;
 
 namespace {
 
-const std::map<std::string, std::string> k_headers = {{"X-Telegram-Bot-Api-Secret-Token", "s3cret-token"},
-                                                      {"Content-Type", "application/json"}};
+const auto& k_headers = k_telegram_headers;
 constexpr std::int64_t k_group = -100123;
 
 config::Config team_config(const TempDir& dir, const std::string& api_root, const std::string& tick_seconds = "30") {
-  auto r = config::load({}, {{"SUPPLYBOT_SERVER_LISTEN", "127.0.0.1:0"},
-                             {"SUPPLYBOT_LOGISTICS_TICK_SECONDS", tick_seconds},
-                             {"SUPPLYBOT_SERVER_THREADS", "2"},
-                             {"SUPPLYBOT_STORAGE_PATH", (dir.path() / "bot.db").string()},
-                             {"SUPPLYBOT_TELEGRAM_BOT_TOKEN", "123:TEST"},
-                             {"SUPPLYBOT_TELEGRAM_SECRET_TOKEN", "s3cret-token"},
-                             {"SUPPLYBOT_TELEGRAM_API_ROOT", api_root},
-                             {"SUPPLYBOT_TELEGRAM_BOT_USERNAME", "SupplyBot"},
-                             {"SUPPLYBOT_BOT_CATALOG", std::string(SUPPLYBOT_SOURCE_DIR) + "/config/catalog.toml"},
-                             {"SUPPLYBOT_ROLES_COORDINATORS", "telegram:900"}});
-  REQUIRE(r.ok());
-  return r.config;
+  return telegram_config(dir, api_root,
+                         {{"SUPPLYBOT_LOGISTICS_TICK_SECONDS", tick_seconds}, {"SUPPLYBOT_ROLES_COORDINATORS", "telegram:900"}});
 }
 
 json from(std::int64_t user, const std::string& username) {

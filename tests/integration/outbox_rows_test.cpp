@@ -13,6 +13,7 @@
 #include "config/config.hpp"
 #include "handlers/outbox_policy.hpp"
 #include "storage/sqlite_store.hpp"
+#include "tests/support/test_config.hpp"
 #include "tests/support/test_http.hpp"
 
 using namespace supplybot;
@@ -21,24 +22,7 @@ using nlohmann::json;
 
 namespace {
 
-config::Config make_config(const TempDir& dir, config::Environment extra) {
-  config::Environment env = {{"SUPPLYBOT_SERVER_LISTEN", "127.0.0.1:0"},
-                             {"SUPPLYBOT_SERVER_THREADS", "2"},
-                             {"SUPPLYBOT_STORAGE_PATH", (dir.path() / "bot.db").string()},
-                             {"SUPPLYBOT_BOT_CATALOG", std::string(SUPPLYBOT_SOURCE_DIR) + "/config/catalog.toml"}};
-  for (auto& [k, v] : extra) env[k] = v;
-  auto r = config::load({}, env);
-  for (const auto& e : r.errors) MESSAGE(e);
-  REQUIRE(r.ok());
-  return r.config;
-}
-
-config::Config telegram_config(const TempDir& dir, const std::string& api_root, config::Environment extra = {}) {
-  extra["SUPPLYBOT_TELEGRAM_BOT_TOKEN"] = "123:TEST";
-  extra["SUPPLYBOT_TELEGRAM_SECRET_TOKEN"] = "s3cret-token";
-  extra["SUPPLYBOT_TELEGRAM_API_ROOT"] = api_root;
-  return make_config(dir, std::move(extra));
-}
+config::Config make_config(const TempDir& dir, config::Environment extra) { return server_config(dir, extra); }
 
 // Writes rows due now, before the server starts, and returns their ids in order.
 std::vector<std::int64_t> enqueue(const TempDir& dir, const std::vector<handlers::OutgoingMessage>& rows) {

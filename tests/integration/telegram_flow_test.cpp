@@ -10,6 +10,7 @@
 
 #include "bot/service.hpp"
 #include "config/config.hpp"
+#include "tests/support/test_config.hpp"
 #include "tests/support/test_http.hpp"
 
 using namespace supplybot;
@@ -18,22 +19,9 @@ using nlohmann::json;
 
 namespace {
 
-const std::map<std::string, std::string> k_headers = {{"X-Telegram-Bot-Api-Secret-Token", "s3cret-token"},
-                                                      {"Content-Type", "application/json"}};
+const auto& k_headers = k_telegram_headers;
 
-config::Config test_config(const TempDir& dir, const std::string& api_root) {
-  auto r = config::load({}, {{"SUPPLYBOT_SERVER_LISTEN", "127.0.0.1:0"},
-                             {"SUPPLYBOT_SERVER_THREADS", "2"},
-                             {"SUPPLYBOT_STORAGE_PATH", (dir.path() / "bot.db").string()},
-                             {"SUPPLYBOT_TELEGRAM_BOT_TOKEN", "123:TEST"},
-                             {"SUPPLYBOT_TELEGRAM_SECRET_TOKEN", "s3cret-token"},
-                             {"SUPPLYBOT_TELEGRAM_API_ROOT", api_root},
-                             {"SUPPLYBOT_TELEGRAM_BOT_USERNAME", "SupplyBot"},
-                             {"SUPPLYBOT_BOT_CATALOG", std::string(SUPPLYBOT_SOURCE_DIR) + "/config/catalog.toml"},
-                             {"SUPPLYBOT_BRIDGE_TOKEN", "bridge-token"}});
-  REQUIRE(r.ok());
-  return r.config;
-}
+config::Config test_config(const TempDir& dir, const std::string& api_root) { return telegram_config(dir, api_root); }
 
 std::string update(std::int64_t update_id, const std::string& text, std::int64_t message_id = 10,
                    std::int64_t chat_id = -100123, std::int64_t user_id = 777, const char* kind = "message") {
