@@ -19,5 +19,8 @@ timeout 150 bash tests/crash/kill9.sh --binary "$build/supplybot"
 timeout 60 python3 tests/crash/diskfull.py --binary "$build/supplybot"
 # The parser and the WeChat callback path under libFuzzer (clang, ASan, UBSan), bounded.
 bash deploy/fuzz.sh
+# The whole suite again, built with AddressSanitizer, LeakSanitizer and UndefinedBehaviorSanitizer
+# (clang, build-sanitize/): any report fails the run.
+SUPPLYBOT_JOBS="$jobs" bash deploy/sanitize.sh
 # Last, so its summary is the closing line of the run.
 ctest --test-dir "$build" --output-on-failure -j "$jobs" --timeout 600
