@@ -13,17 +13,30 @@ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSUPPLYBOT_FUZZ=ON -DS
   -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ >/dev/null
 cmake --build "$build" --target parse_fuzz wechat_fuzz -j "$(nproc)"
 mkdir -p "$build/fuzz-corpus/parse" "$build/fuzz-corpus/wechat" "$build/fuzz-artifacts"
-run() {
+# Both targets at once, one process each: on two cores that halves the step's time, and each
+# still gets a core for its whole run.
+declare -A pids
+start() {
   local name=$1
   shift
   echo "fuzz: $name for ${secs}s"
-  "$@" -max_total_time="$secs" -timeout=5 -artifact_prefix="$build/fuzz-artifacts/$name-" 2>"$build/$name.log" || {
+  "$@" -max_total_time="$secs" -timeout=5 -artifact_prefix="$build/fuzz-artifacts/$name-" 2>"$build/$name.log" &
+  pids[$name]=$!
+}
+failed=0
+finish() {
+  local name=$1
+  if wait "${pids[$name]}"; then
+    echo "fuzz: $name: $(tail -1 "$build/$name.log")"
+  else
     tail -40 "$build/$name.log"
     echo "fuzz: $name FAILED (input saved under $build/fuzz-artifacts/)"
-    exit 1
-  }
-  tail -1 "$build/$name.log"
+    failed=1
+  fi
 }
-run parse "$build/tests/parse/parse_fuzz" -max_len=4096 "$build/fuzz-corpus/parse" tests/data/parse_fuzz_seeds
-run wechat "$build/tests/wechat/wechat_fuzz" -max_len=16384 "$build/fuzz-corpus/wechat"
+start parse "$build/tests/parse/parse_fuzz" -max_len=4096 "$build/fuzz-corpus/parse" tests/data/parse_fuzz_seeds
+start wechat "$build/tests/wechat/wechat_fuzz" -max_len=16384 "$build/fuzz-corpus/wechat"
+finish parse
+finish wechat
+[ "$failed" -eq 0 ] || exit 1
 echo "fuzz: no crash"
