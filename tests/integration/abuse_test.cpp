@@ -111,8 +111,9 @@ class RawConnection {
   bool send(std::string_view bytes) {
     return ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(bytes.size());
   }
-  // Reads what arrives within timeout, until the server closes (sets closed()) or `until` shows up.
-  std::string receive(std::chrono::milliseconds timeout, std::string_view until = {}) {
+  // Reads what arrives within timeout, until the server closes (sets closed()), `until` shows up
+  // or `enough` bytes have arrived.
+  std::string receive(std::chrono::milliseconds timeout, std::string_view until = {}, std::size_t enough = 0) {
     std::string got;
     auto deadline = std::chrono::steady_clock::now() + timeout;
     while (!closed_) {
@@ -128,6 +129,7 @@ class RawConnection {
       }
       got.append(buf, static_cast<std::size_t>(n));
       if (!until.empty() && got.find(until) != std::string::npos) break;
+      if (enough && got.size() >= enough) break;
     }
     return got;
   }
@@ -140,8 +142,9 @@ class RawConnection {
     auto cl = got.find("Content-Length: ");
     if (end == std::string::npos || cl == std::string::npos) return {};
     auto total = end + 4 + std::stoul(got.substr(cl + 16));
+    // Up to the end of the body, not the timeout: /metrics is longer than one read.
     while (got.size() < total && !closed_) {
-      auto more = receive(std::chrono::seconds(5), {});
+      auto more = receive(std::chrono::seconds(5), {}, total - got.size());
       if (more.empty()) break;
       got += more;
     }
