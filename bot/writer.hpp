@@ -1,6 +1,8 @@
 #pragma once
-// The one writer: a thread that takes every queued job, runs them all in ONE store transaction
-// (each inside its own savepoint), commits, and only then reports each job done. Many concurrent
+// The one writer: a thread that takes every queued job, runs them all in ONE store transaction,
+// commits, and only then reports each job done. A job that throws costs only itself: the batch is
+// then rolled back and run again with each job in its own savepoint (see run()), so jobs must be
+// safe to run again after a rollback. Many concurrent
 // webhook requests so share one fsync (group commit), and state changes never race.
 //
 // Reporting is a second stage on its own thread: after a commit the batch waits there for
@@ -30,6 +32,8 @@ struct WriterStats {
   std::uint64_t batches{0};
   std::uint64_t jobs{0};
   std::uint64_t failed_commits{0};
+  // Batches run again with a savepoint per job because one job failed in the first run.
+  std::uint64_t isolated_retries{0};
   // Histogram of batch sizes (1, 2-4, 5-16, 17-64, 65-256, >256) and commit latency sum.
   std::uint64_t batch_size_buckets[6]{};
   double commit_seconds_sum{0};
@@ -72,6 +76,14 @@ class Writer {
     std::vector<std::exception_ptr> results;
     bool committed{false};
   };
+  enum class BatchOutcome {
+    committed,
+    job_failed,  // a job threw (not a storage failure): rolled back, nothing recorded
+    failed,      // the store failed: every result holds the error
+  };
+  // One transaction for the batch. isolated: each job in its own savepoint, so a failing job is
+  // recorded in results and the others commit; otherwise the first failing job rolls back all.
+  BatchOutcome run_batch(std::vector<Entry>& batch, std::vector<std::exception_ptr>& results, bool isolated);
   void run();
   void report();
 

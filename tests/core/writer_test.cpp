@@ -169,6 +169,81 @@ TEST_CASE("writer: a failed sync fails its jobs, and the next sync serves the ne
   CHECK(woken == 1);
 }
 
+TEST_CASE("writer: a failing job costs only itself; the batch runs again with a savepoint per job") {
+  storage::SqliteStore inner({.path = ":memory:"});
+  GatedStore store(inner);
+  std::atomic<int> rollbacks{0};
+  bot::Writer writer(store, 64, {}, [&] { ++rollbacks; });
+
+  // The first job holds the writer until the others are queued, so they make one batch.
+  std::promise<void> gate;
+  auto gate_future = gate.get_future().share();
+  auto gate_done = std::make_shared<std::promise<std::exception_ptr>>();
+  auto first = gate_done->get_future();
+  REQUIRE(writer.submit([gate_future](handlers::StoreTx& tx) {
+    gate_future.wait();
+    tx.insert_inbound(message("gate"), 1);
+  }, [gate_done](std::exception_ptr e) { gate_done->set_value(e); }));
+
+  std::atomic<int> runs_a{0}, runs_c{0};
+  auto submit = [&](bot::Writer::Job job) {
+    auto p = std::make_shared<std::promise<std::exception_ptr>>();
+    auto f = p->get_future();
+    REQUIRE(writer.submit(std::move(job), [p](std::exception_ptr e) { p->set_value(e); }));
+    return f;
+  };
+  auto a = submit([&](handlers::StoreTx& tx) { ++runs_a; tx.insert_inbound(message("a"), 1); });
+  auto b = submit([](handlers::StoreTx& tx) {
+    tx.insert_inbound(message("b"), 1);
+    throw std::runtime_error("a bug in handling b");
+  });
+  auto c = submit([&](handlers::StoreTx& tx) { ++runs_c; tx.insert_inbound(message("c"), 1); });
+  gate.set_value();
+
+  for (auto* f : {&first, &a, &c}) {
+    REQUIRE(f->wait_for(5s) == std::future_status::ready);
+    CHECK(f->get() == nullptr);
+  }
+  REQUIRE(b.wait_for(5s) == std::future_status::ready);
+  auto e = b.get();
+  REQUIRE(e != nullptr);
+  CHECK_THROWS_WITH_AS(std::rethrow_exception(e), "a bug in handling b", std::runtime_error);
+  // b's own write is undone; the others are stored once.
+  CHECK(inner.inbound_seen(handlers::Platform::telegram, "a"));
+  CHECK_FALSE(inner.inbound_seen(handlers::Platform::telegram, "b"));
+  CHECK(inner.inbound_seen(handlers::Platform::telegram, "c"));
+  auto st = writer.stats();
+  CHECK(st.isolated_retries == 1);
+  CHECK(st.failed_commits == 0);
+  // a and c ran in the rolled-back first run and again (c never got to run the first time).
+  CHECK(runs_a == 2);
+  CHECK(runs_c == 1);
+  // The first run's rollback and b's savepoint: state kept beside the database is read again.
+  CHECK(rollbacks == 2);
+}
+
+TEST_CASE("writer: a batch without failures runs each job once, without retries") {
+  storage::SqliteStore inner({.path = ":memory:"});
+  GatedStore store(inner);
+  std::atomic<int> rollbacks{0};
+  bot::Writer writer(store, 64, {}, [&] { ++rollbacks; });
+  std::atomic<int> runs{0};
+  std::vector<std::future<std::exception_ptr>> done;
+  for (int i = 0; i < 30; ++i) {
+    auto p = std::make_shared<std::promise<std::exception_ptr>>();
+    done.push_back(p->get_future());
+    REQUIRE(writer.submit([&runs, i](handlers::StoreTx& tx) { ++runs; tx.insert_inbound(message(std::to_string(i)), 1); },
+                          [p](std::exception_ptr e) { p->set_value(e); }));
+  }
+  for (auto& f : done) {
+    REQUIRE(f.wait_for(5s) == std::future_status::ready);
+    CHECK(f.get() == nullptr);
+  }
+  CHECK(runs == 30);
+  CHECK(rollbacks == 0);
+  CHECK(writer.stats().isolated_retries == 0);
+}
+
 TEST_CASE("writer: stop reports every job, after their sync") {
   storage::SqliteStore inner({.path = ":memory:"});
   GatedStore store(inner);
