@@ -115,7 +115,7 @@ cpu_start="$(cpu_of "/proc/$server_pid/stat")"
 echo "server $binary pid $server_pid on 127.0.0.1:$port, database $tmp/load.db (synchronous=$synchronous)"
 echo "wrk -t$wrk_threads -c$connections -d${duration}s --latency, $(nproc) cores"
 SUPPLYBOT_LOAD_SECRET="$secret" SUPPLYBOT_LOAD_MESSAGES="$repo/bench/load/messages.txt" \
-  timeout $((duration + 60)) wrk -t"$wrk_threads" -c"$connections" -d"${duration}s" --timeout 10s --latency \
+  /usr/bin/time -f "wrk CPU: %U s user %S s system" -o "$tmp/wrk.time" timeout $((duration + 60)) wrk -t"$wrk_threads" -c"$connections" -d"${duration}s" --timeout 10s --latency \
   -s "$repo/bench/load/updates.lua" "http://127.0.0.1:$port" | tee "$tmp/wrk.txt"
 
 # Figures from the running server, before it stops.
@@ -159,6 +159,7 @@ echo "peak RSS (VmHWM):    $((rss_kb / 1024)) MB"
 echo "engine:              $batches"
 echo "server CPU:          $(awk -v a="$cpu_start" -v b="$cpu_end" -v d="$duration" 'BEGIN {printf "%.1f s in %d s (%.0f%% of one core)", b - a, d, (b - a) * 100 / d}')"
 echo "  per thread (s):    $per_thread"
+echo "load generator:      $(tail -1 "$tmp/wrk.time" 2>/dev/null) (wrk shares the machine's cores)"
 echo "2xx: $ok2xx  other: $other  timeouts: $timeouts  read/write errors: $sock_errors"
 echo "inbound: $inbound  orders: $orders  inbound without order: $no_order  duplicate orders: $dup_orders"
 echo "outbox: $outbox"
