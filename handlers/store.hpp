@@ -140,6 +140,8 @@ class StoreTx {
   // Orders.
   virtual OrderId insert_order(const NewOrder& o, UnixTime now) = 0;
   virtual std::optional<Order> order(OrderId no) = 0;
+  // The latest order made from a message. Found through the message's inbound row, so it finds
+  // orders whose source message was received (insert_inbound) before or in the same transaction.
   virtual std::optional<Order> order_by_source(Platform p, std::string_view chat_id, std::string_view message_id) = 0;
   virtual void replace_lines(OrderId no, const std::vector<OrderLine>& lines, std::string_view notes, UnixTime now) = 0;
   // The order belongs to another household (an address typo corrected by editing the message).

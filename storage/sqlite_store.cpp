@@ -151,8 +151,12 @@ constexpr const char* insert_event =
 constexpr const char* select_order =
     ORDER_COLUMNS "FROM orders o JOIN households h ON h.id = o.household_id LEFT JOIN volunteers v ON v.id = o.volunteer_id "
     "WHERE o.id = ?";
+// The latest order made from a message (a 接龙 list makes several), through every inbound row of
+// the message (an edit is a row of its own). See migration 8.
 constexpr const char* select_order_by_source =
-    "SELECT id FROM orders WHERE platform = ? AND chat_id = ? AND source_message_id = ? ORDER BY id DESC LIMIT 1";
+    "SELECT MAX(order_id) FROM inbound WHERE platform = ? AND chat_id = ? AND message_id = ?";
+constexpr const char* link_order_source =
+    "UPDATE inbound SET order_id = ?1 WHERE platform = ?2 AND chat_id = ?3 AND message_id = ?4";
 constexpr const char* select_items =
     "SELECT name, qty, unit, text, category, note, missing FROM order_items WHERE order_id = ? ORDER BY position";
 constexpr const char* update_order_notes = "UPDATE orders SET notes = ?, updated_at = ? WHERE id = ?";
@@ -610,6 +614,14 @@ class SqliteStore::Tx final : public handlers::StoreTx {
     if (o.round_id != 0) s.bind(10, o.round_id); else s.bind(10);
     s.exec();
     OrderId no{db_.getLastInsertRowid()};
+    {
+      auto& l = stmt(sql::link_order_source);
+      l.bind(1, no.value);
+      bind_name(l, 2, handlers::to_string(o.platform));
+      bind_text(l, 3, o.chat_id);
+      bind_text(l, 4, o.source_message_id);
+      l.exec();
+    }
     insert_lines(no, o.lines);
     insert_event(no, o.sender_id, std::nullopt, OrderStatus::pending, "created", now);
     return no;
@@ -636,7 +648,7 @@ class SqliteStore::Tx final : public handlers::StoreTx {
       q.bind(1, platform_text(p));
       q.bind(2, std::string(chat_id));
       q.bind(3, std::string(message_id));
-      if (!q.executeStep()) return std::nullopt;
+      if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
       id = q.getColumn(0).getInt64();
     }
     return order(OrderId{id});

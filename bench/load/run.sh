@@ -111,6 +111,9 @@ threads_cpu() {
   done
 }
 cpu_start="$(cpu_of "/proc/$server_pid/stat")"
+# Bytes the server sent to the disk (WAL frames, checkpoints): how many pages each order dirties.
+io_written() { awk '/^write_bytes/ {print $2}' "/proc/$server_pid/io" 2>/dev/null || echo 0; }
+io_start="$(io_written)"
 
 echo "server $binary pid $server_pid on 127.0.0.1:$port, database $tmp/load.db (synchronous=$synchronous)"
 echo "wrk -t$wrk_threads -c$connections -d${duration}s --latency, $(nproc) cores"
@@ -122,6 +125,7 @@ SUPPLYBOT_LOAD_SECRET="$secret" SUPPLYBOT_LOAD_MESSAGES="$repo/bench/load/messag
 rss_kb="$(awk '/^VmHWM/ {print $2}' "/proc/$server_pid/status")"
 cpu_end="$(cpu_of "/proc/$server_pid/stat")"
 per_thread="$(threads_cpu)"
+io_end="$(io_written)"
 curl -sf "http://127.0.0.1:$port/metrics" >"$tmp/metrics.txt" || true
 
 kill -TERM "$server_pid"
@@ -141,7 +145,9 @@ timeouts="$(awk '$1 == "timeouts" {print $2}' "$tmp/wrk.txt")"
 sock_errors="$(awk '$1 == "socket" && $2 == "errors" {print $6 + $8}' "$tmp/wrk.txt")"
 inbound="$(q 'SELECT COUNT(*) FROM inbound')"
 orders="$(q 'SELECT COUNT(*) FROM orders')"
-no_order="$(q "SELECT COUNT(*) FROM inbound i WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.platform = i.platform AND o.chat_id = i.chat_id AND o.source_message_id = i.message_id)")"
+# A join, not NOT EXISTS: no index covers orders by source message (migration 8), and SQLite builds
+# an automatic one for a join but not for a correlated subquery.
+no_order="$(q "SELECT COUNT(*) FROM inbound i LEFT JOIN orders o ON o.platform = i.platform AND o.chat_id = i.chat_id AND o.source_message_id = i.message_id WHERE o.id IS NULL")"
 dup_orders="$(q 'SELECT COUNT(*) FROM (SELECT 1 FROM orders GROUP BY platform, chat_id, source_message_id HAVING COUNT(*) > 1)')"
 integrity="$(q 'PRAGMA integrity_check')"
 outbox="$(q "SELECT group_concat(state || '=' || n, ' ') FROM (SELECT state, COUNT(*) n FROM outbox GROUP BY state)")"
@@ -159,6 +165,7 @@ echo "peak RSS (VmHWM):    $((rss_kb / 1024)) MB"
 echo "engine:              $batches"
 echo "server CPU:          $(awk -v a="$cpu_start" -v b="$cpu_end" -v d="$duration" 'BEGIN {printf "%.1f s in %d s (%.0f%% of one core)", b - a, d, (b - a) * 100 / d}')"
 echo "  per thread (s):    $per_thread"
+echo "disk written:        $(awk -v a="$io_start" -v b="$io_end" -v n="$(awk '/^Requests\/sec/ {print $2}' "$tmp/wrk.txt")" -v d="$duration" 'BEGIN {printf "%.0f MB, %.1f KB per update", (b - a) / 1048576, n ? (b - a) / 1024 / (n * d) : 0}')"
 echo "load generator:      $(tail -1 "$tmp/wrk.time" 2>/dev/null) (wrk shares the machine's cores)"
 echo "2xx: $ok2xx  other: $other  timeouts: $timeouts  read/write errors: $sock_errors"
 echo "inbound: $inbound  orders: $orders  inbound without order: $no_order  duplicate orders: $dup_orders"

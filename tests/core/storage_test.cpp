@@ -7,6 +7,7 @@
 #include <random>
 
 #include "storage/migrations.hpp"
+#include "tests/support/test_http.hpp"
 
 using namespace supplybot;
 using namespace supplybot::handlers;
@@ -55,8 +56,8 @@ TEST_CASE("storage: migration 7 rebuilds outbox, members and orders without losi
     INSERT INTO outbox (id, platform, chat_id, text, state, due_at, created_at, sent_message_id, callback_id, document_name)
       VALUES (20, 'telegram', '-1', '已收到', 'sent', 1, 1, '99', 'cb', 'orders.csv');
   )sql");
-  CHECK(storage::migrate(db) == 1);
-  CHECK(storage::schema_version(db) == 7);
+  CHECK(storage::migrate(db) == static_cast<int>(storage::migrations().size()) - 6);
+  CHECK(storage::schema_version(db) == storage::migrations().back().version);
   CHECK(db.execAndGet("PRAGMA foreign_keys").getInt() == 1);  // restored
   CHECK(db.execAndGet("PRAGMA integrity_check").getString() == "ok");
   CHECK(db.execAndGet("SELECT group_concat(status || volunteer_id || round_id || notes || urgent || purchased_at) "
@@ -69,7 +70,7 @@ TEST_CASE("storage: migration 7 rebuilds outbox, members and orders without losi
   CHECK(db.execAndGet("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND sql LIKE '%CHECK (% IN (%'")
             .getInt() == 0);
   CHECK(db.execAndGet("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('orders', 'outbox', "
-                      "'members') AND sql IS NOT NULL").getInt() == 11);
+                      "'members') AND sql IS NOT NULL").getInt() == 10);  // less orders_source (migration 8)
   // The checks still hold, and references still point at the rebuilt tables.
   CHECK_THROWS(db.exec("UPDATE orders SET status = 'lost' WHERE id = 10"));
   CHECK_THROWS(db.exec("UPDATE outbox SET state = 'gone' WHERE id = 20"));
@@ -78,6 +79,43 @@ TEST_CASE("storage: migration 7 rebuilds outbox, members and orders without losi
   db.exec("DELETE FROM order_events WHERE order_id = 10");
   db.exec("DELETE FROM orders WHERE id = 10");
   CHECK(db.execAndGet("SELECT COUNT(*) FROM order_items").getInt() == 0);  // ON DELETE CASCADE
+}
+
+// Migration 8: orders made before it are still found from their message (and its edits), through
+// the inbound rows it links them to; orders_source is gone.
+TEST_CASE("storage: migration 8 links existing orders to their messages") {
+  testing::TempDir dir;
+  auto path = dir.path() / "bot.db";
+  {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    storage::schema_version(db);
+    for (const auto& m : storage::migrations()) {
+      if (m.version > 7) break;
+      db.exec(std::string(m.sql));
+      db.exec("INSERT INTO schema_version (version) VALUES (" + std::to_string(m.version) + ")");
+    }
+    db.exec(R"sql(
+      INSERT INTO households (id, address, building, created_at) VALUES (1, '3-2-502', '3', 1);
+      INSERT INTO inbound (platform, update_key, chat_id, sender_id, message_id, text, edited, sent_at, received_at)
+        VALUES ('telegram', '1', '-1', '7', '55', '白菜2斤', 0, 1, 1),
+               ('telegram', '2', '-1', '7', '55', '白菜3斤', 1, 2, 2),
+               ('telegram', '3', '-1', '7', '56', '谢谢', 0, 3, 3),
+               ('telegram', '4', '-2', '7', '55', 'other chat', 0, 3, 3);
+      INSERT INTO orders (id, household_id, platform, chat_id, source_message_id, sender_id, created_at, updated_at)
+        VALUES (10, 1, 'telegram', '-1', '55', '7', 1, 1), (11, 1, 'telegram', '-1', '55', '7', 2, 2);
+    )sql");
+  }
+  storage::SqliteStore store({.path = path});
+  store.write([](StoreTx& tx) {
+    REQUIRE(tx.order_by_source(Platform::telegram, "-1", "55"));
+    CHECK(tx.order_by_source(Platform::telegram, "-1", "55")->no.value == 11);  // the latest of the two
+    CHECK_FALSE(tx.order_by_source(Platform::telegram, "-1", "56"));
+    CHECK_FALSE(tx.order_by_source(Platform::telegram, "-2", "55"));
+  });
+  SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
+  CHECK(db.execAndGet("SELECT group_concat(COALESCE(order_id, 0), ',') FROM (SELECT order_id FROM inbound ORDER BY id)")
+            .getString() == "11,11,0,0");
+  CHECK(db.execAndGet("SELECT COUNT(*) FROM sqlite_master WHERE name = 'orders_source'").getInt() == 0);
 }
 
 TEST_CASE("storage: inbound dedup by platform and update key") {
@@ -170,6 +208,11 @@ TEST_CASE("storage: orders with items, status events and household lookups") {
     tx.upsert_member(Member{.platform = Platform::telegram, .user_id = "7", .display_name = "王阿姨"}, 2);
     CHECK(*tx.member(Platform::telegram, "7")->household == h);
 
+    auto source = msg("u10");
+    source.message_id = "10";
+    CHECK_FALSE(tx.order_by_source(Platform::telegram, "-1", "10"));
+    REQUIRE(tx.insert_inbound(source, 3));
+    CHECK_FALSE(tx.order_by_source(Platform::telegram, "-1", "10"));  // a message, not (yet) an order
     auto id = tx.insert_order(NewOrder{.household = h, .chat_id = "-1", .source_message_id = "10", .sender_id = "7",
                                        .lines = {{.name = "白菜", .qty = 2, .unit = "斤"}, {.name = "鸡蛋", .qty = 1, .unit = "盒"}}},
                               3);
