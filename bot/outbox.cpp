@@ -86,9 +86,14 @@ struct Outbox::Impl : std::enable_shared_from_this<Impl> {
   std::function<void()> on_stopped;
   bool running{false};
   std::mt19937_64 rng{std::random_device{}()};
-  // Chats (platform and chat id) whose earlier reply was pushed back in the current pass, and
-  // until when.
-  std::map<std::string, handlers::UnixTime> held_chats;
+  // Replies put off until later (retries, rate limits), by chat (platform and chat id): row id ->
+  // due time. A reply waits while an older one of its chat waits, so none overtakes another. The
+  // database holds the same (pending rows due later); it is read once, at start (waiting_loaded),
+  // and kept here afterwards instead of asked before every send. Entries already due are
+  // dropped as they are passed over (their row is sent or put off again) and in a sweep.
+  std::map<std::string, std::map<std::int64_t, handlers::UnixTime>> waiting;
+  bool waiting_loaded{false};
+  handlers::UnixTime waiting_swept{0};
   // Rows posted in several pieces (WeCom) and how many pieces went out already, so a retry does
   // not repeat them. Kept in memory only: after a restart such a row starts again.
   std::map<std::int64_t, std::size_t> pieces_sent;
@@ -122,12 +127,56 @@ struct Outbox::Impl : std::enable_shared_from_this<Impl> {
     return std::string(handlers::to_string(m.platform)) + '\x1f' + m.chat_id;
   }
 
-  // Later rows of the row's chat wait until `due` in this pass. A button answer is not a chat
-  // message: it neither waits for the chat's earlier messages nor holds later ones back.
+  // The row waits until `due`, and the newer rows of its chat with it. A button answer is not a
+  // chat message: it neither waits for the chat's earlier messages nor holds later ones back.
   void hold_chat(const handlers::OutboxRow& row, handlers::UnixTime due) {
     if (row.message.callback_id) return;
-    auto& held = held_chats[chat_key(row.message)];
-    held = std::max(held, due);
+    waiting[chat_key(row.message)][row.id] = due;
+  }
+
+  // Until when an older reply of the row's chat waits (0: none does).
+  handlers::UnixTime older_waiting(const handlers::OutboxRow& row, handlers::UnixTime now_s) {
+    if (row.message.callback_id) return 0;
+    auto chat = waiting.find(chat_key(row.message));
+    if (chat == waiting.end()) return 0;
+    handlers::UnixTime until = 0;
+    auto& rows = chat->second;
+    for (auto it = rows.begin(); it != rows.end() && it->first < row.id;) {
+      if (it->second <= now_s) {
+        it = rows.erase(it);
+      } else {
+        until = std::max(until, it->second);
+        ++it;
+      }
+    }
+    if (rows.empty()) waiting.erase(chat);
+    return until;
+  }
+
+  // Drops what is due already, once a minute, so chats gone quiet do not keep entries.
+  void sweep_waiting(handlers::UnixTime now_s) {
+    if (now_s < waiting_swept + 60) return;
+    waiting_swept = now_s;
+    for (auto chat = waiting.begin(); chat != waiting.end();) {
+      std::erase_if(chat->second, [now_s](const auto& e) { return e.second <= now_s; });
+      chat = chat->second.empty() ? waiting.erase(chat) : std::next(chat);
+    }
+  }
+
+  // After a restart: the replies put off before it.
+  bool load_waiting() {
+    if (waiting_loaded) return true;
+    try {
+      for (auto& w : store.waiting_replies(unix_now())) {
+        handlers::OutgoingMessage m{.platform = w.platform, .chat_id = std::move(w.chat_id)};
+        waiting[chat_key(m)][w.id] = w.due_at;
+      }
+    } catch (const std::exception& e) {
+      log::error("outbox", {{"event", "read_failed"}, {"error", e.what()}});
+      return false;
+    }
+    waiting_loaded = true;
+    return true;
   }
 
   void refuse(const handlers::OutboxRow& row, std::string reason, std::vector<Writer::Job>& updates) {
@@ -315,21 +364,13 @@ struct Outbox::Impl : std::enable_shared_from_this<Impl> {
   // Sends one row (every piece of it) and records the outcome in updates.
   asio::awaitable<void> send_one(const handlers::OutboxRow& row, std::vector<Writer::Job>& updates,
                                  std::map<std::string, int>& deferred) {
-    const auto& m = row.message;
     RateSlot slot;
     auto calls = plan(row, slot, updates);
     if (calls.empty()) co_return;
     // Keep the chat's order: an earlier reply waiting for a retry (in the database, or pushed
     // back earlier in this pass) goes first.
     auto now_s = unix_now();
-    handlers::UnixTime hold_until = 0;
-    if (!m.callback_id) {
-      if (auto it = held_chats.find(chat_key(m)); it != held_chats.end()) hold_until = it->second;
-      try {
-        if (auto older = store.older_pending_due(m.platform, m.chat_id, row.id)) hold_until = std::max(hold_until, *older);
-      } catch (const std::exception&) {
-      }
-    }
+    auto hold_until = older_waiting(row, now_s);
     if (hold_until > now_s) {
       hold_chat(row, hold_until);
       updates.push_back([id = row.id, hold_until](handlers::StoreTx& tx) { tx.outbox_retry(id, hold_until, "", false); });
@@ -358,9 +399,9 @@ struct Outbox::Impl : std::enable_shared_from_this<Impl> {
   asio::awaitable<void> loop() {
     while (!stopping) {
       std::vector<handlers::OutboxRow> rows;
-      bool read_ok = true;
+      bool read_ok = load_waiting();
       try {
-        rows = store.due_outbox(unix_now(), 64);
+        if (read_ok) rows = store.due_outbox(unix_now(), 64);
       } catch (const std::exception& e) {
         log::error("outbox", {{"event", "read_failed"}, {"error", e.what()}});
         read_ok = false;
@@ -383,7 +424,7 @@ struct Outbox::Impl : std::enable_shared_from_this<Impl> {
       }
       std::vector<Writer::Job> updates;
       std::map<std::string, int> deferred;
-      held_chats.clear();
+      sweep_waiting(unix_now());
       for (const auto& row : rows) {
         if (stopping) break;
         co_await send_one(row, updates, deferred);

@@ -23,6 +23,15 @@ struct StoreError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A reply put off until later (a retry, a rate limit): the newer replies of its chat must not
+// overtake it. See Store::waiting_replies.
+struct WaitingReply {
+  std::int64_t id{0};
+  Platform platform{Platform::telegram};
+  std::string chat_id;
+  UnixTime due_at{0};
+};
+
 struct OutboxRow {
   std::int64_t id{0};
   OutgoingMessage message;
@@ -244,9 +253,10 @@ class Store {
   // Reads, any thread.
   virtual std::vector<OutboxRow> due_outbox(UnixTime now, std::size_t limit) = 0;
   virtual std::optional<UnixTime> next_outbox_due() = 0;
-  // The latest due time of pending rows older than `id` in the same chat: a reply must not
-  // overtake an earlier one that is waiting for a retry.
-  virtual std::optional<UnixTime> older_pending_due(Platform p, std::string_view chat_id, std::int64_t id) = 0;
+  // Pending replies (not button answers) due after `now`. The outbox reads them once when it
+  // starts and keeps track itself afterwards (a query before every send needed an index of
+  // pending rows by chat, which every new reply dirtied: see docs/decisions.md).
+  virtual std::vector<WaitingReply> waiting_replies(UnixTime now) = 0;
   virtual OutboxStats outbox_stats() = 0;
   virtual std::vector<std::pair<std::string, std::int64_t>> orders_by_status() = 0;
   // The newest orders with their items, newest first.

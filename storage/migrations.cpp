@@ -133,7 +133,7 @@ constexpr std::string_view k_outbox_failed_index = R"sql(
 CREATE INDEX outbox_failed ON outbox (id) WHERE state = 'failed';
 )sql";
 
-// Keeps each chat's replies in order (SqliteStore::older_pending_due).
+// Kept each chat's replies in order (a per-send query), until migration 9.
 constexpr std::string_view k_outbox_chat_index = R"sql(
 CREATE INDEX outbox_pending_chat ON outbox (platform, chat_id, id) WHERE state = 'pending';
 )sql";
@@ -304,6 +304,14 @@ WHERE EXISTS (
 DROP INDEX orders_source;
 )sql";
 
+// The outbox keeps each chat's replies in order from what it knows (it read the chats waiting for
+// a retry once at start: Store::waiting_chats) instead of asking this index before every send.
+// Keyed by chat, the index took a page write per new reply wherever that chat's entries were; a
+// backlog (Telegram down, or the load bench, whose API port is closed) made it large.
+constexpr std::string_view k_no_pending_chat_index = R"sql(
+DROP INDEX outbox_pending_chat;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -316,6 +324,7 @@ const std::vector<Migration>& migrations() {
       {6, "volunteers, rounds, order assignment, button answers and files", k_logistics},
       {7, "CHECK constraints without IN lists (outbox, members, orders rebuilt)", k_checks_without_in_lists},
       {8, "an order's source message found through inbound (orders_source dropped)", k_order_source_on_inbound},
+      {9, "no index of pending outbox rows by chat (the outbox keeps the order itself)", k_no_pending_chat_index},
   };
   return all;
 }

@@ -47,8 +47,7 @@ class SqliteStore final : public handlers::Store {
 
   std::vector<handlers::OutboxRow> due_outbox(handlers::UnixTime now, std::size_t limit) override;
   std::optional<handlers::UnixTime> next_outbox_due() override;
-  std::optional<handlers::UnixTime> older_pending_due(handlers::Platform p, std::string_view chat_id,
-                                                      std::int64_t id) override;
+  std::vector<handlers::WaitingReply> waiting_replies(handlers::UnixTime now) override;
   handlers::OutboxStats outbox_stats() override;
   std::vector<std::pair<std::string, std::int64_t>> orders_by_status() override;
   std::vector<handlers::Order> recent_orders(std::size_t limit) override;

@@ -4,6 +4,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <algorithm>
 #include <random>
 
 #include "storage/migrations.hpp"
@@ -70,7 +71,7 @@ TEST_CASE("storage: migration 7 rebuilds outbox, members and orders without losi
   CHECK(db.execAndGet("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND sql LIKE '%CHECK (% IN (%'")
             .getInt() == 0);
   CHECK(db.execAndGet("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('orders', 'outbox', "
-                      "'members') AND sql IS NOT NULL").getInt() == 10);  // less orders_source (migration 8)
+                      "'members') AND sql IS NOT NULL").getInt() == 9);  // less orders_source and outbox_pending_chat (8, 9)
   // The checks still hold, and references still point at the rebuilt tables.
   CHECK_THROWS(db.exec("UPDATE orders SET status = 'lost' WHERE id = 10"));
   CHECK_THROWS(db.exec("UPDATE outbox SET state = 'gone' WHERE id = 20"));
@@ -116,6 +117,29 @@ TEST_CASE("storage: migration 8 links existing orders to their messages") {
   CHECK(db.execAndGet("SELECT group_concat(COALESCE(order_id, 0), ',') FROM (SELECT order_id FROM inbound ORDER BY id)")
             .getString() == "11,11,0,0");
   CHECK(db.execAndGet("SELECT COUNT(*) FROM sqlite_master WHERE name = 'orders_source'").getInt() == 0);
+}
+
+TEST_CASE("storage: waiting replies are the pending chat messages due later") {
+  storage::SqliteStore store({.path = ":memory:"});
+  std::vector<std::int64_t> ids;
+  store.write([&](StoreTx& tx) {
+    ids.push_back(tx.enqueue_outbox(OutgoingMessage{.chat_id = "-1", .text = "due now"}, 100, 100));
+    ids.push_back(tx.enqueue_outbox(OutgoingMessage{.chat_id = "-1", .text = "retry"}, 100, 100));
+    tx.outbox_retry(ids[1], 160, "502", true);
+    ids.push_back(tx.enqueue_outbox(OutgoingMessage{.platform = Platform::wecom, .chat_id = "g", .text = "later"}, 200, 100));
+    ids.push_back(tx.enqueue_outbox(OutgoingMessage{.chat_id = "-1", .text = "b", .callback_id = std::string("q")}, 200, 100));
+    ids.push_back(tx.enqueue_outbox(OutgoingMessage{.chat_id = "-1", .text = "failed"}, 200, 100));
+    tx.outbox_failed(ids[4], "refused", 100);
+  });
+  auto w = store.waiting_replies(150);
+  std::sort(w.begin(), w.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  REQUIRE(w.size() == 2);
+  CHECK(w[0].id == ids[1]);
+  CHECK(w[0].chat_id == "-1");
+  CHECK(w[0].due_at == 160);
+  CHECK(w[1].id == ids[2]);
+  CHECK(w[1].platform == Platform::wecom);
+  CHECK(store.waiting_replies(160).size() == 1);  // due at 160 is not later than 160
 }
 
 TEST_CASE("storage: inbound dedup by platform and update key") {

@@ -67,9 +67,8 @@ class GatedStore final : public handlers::Store {
     return inner_.due_outbox(now, limit);
   }
   std::optional<handlers::UnixTime> next_outbox_due() override { return inner_.next_outbox_due(); }
-  std::optional<handlers::UnixTime> older_pending_due(handlers::Platform p, std::string_view chat_id,
-                                                      std::int64_t id) override {
-    return inner_.older_pending_due(p, chat_id, id);
+  std::vector<handlers::WaitingReply> waiting_replies(handlers::UnixTime now) override {
+    return inner_.waiting_replies(now);
   }
   handlers::OutboxStats outbox_stats() override { return inner_.outbox_stats(); }
   std::vector<std::pair<std::string, std::int64_t>> orders_by_status() override { return inner_.orders_by_status(); }

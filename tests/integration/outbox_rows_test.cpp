@@ -7,6 +7,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <nlohmann/json.hpp>
 
+#include <ctime>
 #include <thread>
 
 #include "bot/service.hpp"
@@ -109,6 +110,38 @@ TEST_CASE("outbox/telegram: a button answer, a file and a message with a keyboar
   for (auto id : ids) CHECK(state_of(dir, id) == "sent");
   // The file and the message got the Bot API's message ids; the button answer has none.
   CHECK(query_text(dir.path() / "bot.db", "SELECT sent_message_id FROM outbox WHERE id = " + std::to_string(ids[1])) != "<null>");
+  service.stop();
+}
+
+// A reply put off before a restart (a retry due later) still goes before the newer replies of its
+// chat: the outbox reads the waiting rows when it starts. Other chats are not held up.
+TEST_CASE("outbox: after a restart, a reply waiting for a retry is not overtaken in its chat") {
+  TempDir dir;
+  FakeBotApi api;
+  std::vector<std::int64_t> ids;
+  auto now = static_cast<handlers::UnixTime>(std::time(nullptr));
+  {
+    storage::SqliteStore store({.path = dir.path() / "bot.db"});
+    store.write([&](handlers::StoreTx& tx) {
+      ids.push_back(tx.enqueue_outbox(handlers::OutgoingMessage{.chat_id = "-1", .text = "first"}, now, now));
+      tx.outbox_retry(ids[0], now + 3, "502 bad gateway", true);  // the retry the last run scheduled
+      ids.push_back(tx.enqueue_outbox(handlers::OutgoingMessage{.chat_id = "-1", .text = "second"}, now, now));
+      ids.push_back(tx.enqueue_outbox(handlers::OutgoingMessage{.chat_id = "-2", .text = "other chat"}, now, now));
+      ids.push_back(tx.enqueue_outbox(
+          handlers::OutgoingMessage{.chat_id = "-1", .text = "button", .callback_id = std::string("cbq-9")}, now, now));
+    });
+  }
+  bot::Service service(telegram_config(dir, api.api_root()));
+  service.start();
+  REQUIRE(api.wait_for_calls(2, std::chrono::seconds(10)));
+  CHECK(state_of(dir, ids[2]) == "sent");  // another chat: at once
+  CHECK(state_of(dir, ids[3]) == "sent");  // a button answer neither waits nor holds back
+  CHECK(query_text(dir.path() / "bot.db", "SELECT state FROM outbox WHERE id = " + std::to_string(ids[1])) == "pending");
+  REQUIRE(api.wait_for_calls(4, std::chrono::seconds(15)));
+  auto calls = api.calls();
+  CHECK(json::parse(calls[2].body)["text"] == "first");
+  CHECK(json::parse(calls[3].body)["text"] == "second");
+  CHECK(state_of(dir, ids[1]) == "sent");
   service.stop();
 }
 
