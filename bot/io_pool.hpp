@@ -4,6 +4,8 @@
 // showed use-after-free crashes with Beast's stream timeouts on Boost 1.81 here.)
 // start()/stop() from the owning thread; next() and context() from any thread.
 
+#include <pthread.h>
+
 #include <atomic>
 #include <memory>
 #include <optional>
@@ -28,7 +30,10 @@ class IoPool {
   void start() {
     for (auto& c : contexts_) {
       guards_.emplace_back(boost::asio::make_work_guard(*c));
-      threads_.emplace_back([ctx = c.get()] { ctx->run(); });
+      threads_.emplace_back([ctx = c.get()] {
+        pthread_setname_np(pthread_self(), "sb-io");
+        ctx->run();
+      });
     }
   }
   // Stops every context (pending handlers are abandoned) and joins the threads. Idempotent.

@@ -373,6 +373,10 @@ std::string metrics_text(RouteContext& ctx) {
     << "supplybot_engine_failed_syncs_total " << ws.failed_syncs << "\n"
     << "# HELP supplybot_engine_queue_depth Jobs waiting for the writer.\n# TYPE supplybot_engine_queue_depth gauge\n"
     << "supplybot_engine_queue_depth " << ws.queue_depth << "\n";
+  for (const auto& c : ctx.store.counters()) {
+    auto name = "supplybot_storage_" + c.name + "_total";
+    o << "# HELP " << name << " " << c.help << "\n# TYPE " << name << " counter\n" << name << " " << c.value << "\n";
+  }
   return o.str();
 }
 

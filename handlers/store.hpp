@@ -264,6 +264,14 @@ class Store {
   // Whether (platform, update_key) is stored already: a redelivery. Throws StoreError.
   virtual bool inbound_seen(Platform p, std::string_view update_key) = 0;
   virtual bool healthy() = 0;
+  // Counters of the storage engine itself, for /metrics: (name, help, value), each exported as
+  // supplybot_storage_<name>_total. Any thread; none by default.
+  struct Counter {
+    std::string name;
+    std::string help;
+    std::uint64_t value{0};
+  };
+  virtual std::vector<Counter> counters() { return {}; }
 };
 
 }  // namespace supplybot::handlers

@@ -1,6 +1,7 @@
 #include "storage/checkpointer.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <pthread.h>
 
 namespace supplybot::storage {
 
@@ -10,7 +11,13 @@ Checkpointer::Checkpointer(const std::filesystem::path& db_path, int soft_frames
       // Used by this thread only. Its synchronous setting (FULL, SQLite's default) makes every
       // checkpoint fsync the WAL before copying and the database after.
       db_(std::make_unique<SQLite::Database>(db_path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX)) {
-  thread_ = std::thread([this] { run(); });
+  // A connection that has never read the database has not opened its WAL: a checkpoint through it
+  // "succeeds" having done nothing, reporting -1 frames. One read opens the WAL for good.
+  db_->execAndGet("SELECT COUNT(*) FROM sqlite_master");
+  thread_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "sb-checkpoint");
+    run();
+  });
 }
 
 Checkpointer::~Checkpointer() {
@@ -32,6 +39,7 @@ CheckpointStats Checkpointer::stats() const {
 // Called by SQLite on the writer thread after each commit, with the WAL's size in frames.
 int Checkpointer::on_commit(void* self, sqlite3* db, const char* schema, int frames) {
   auto& c = *static_cast<Checkpointer*>(self);
+  c.wal_frames_.store(frames, std::memory_order_relaxed);
   int done = c.backfilled_.load(std::memory_order_relaxed);
   if (frames < done) {  // the WAL was started again from its beginning
     done = 0;
@@ -55,6 +63,7 @@ int Checkpointer::on_commit(void* self, sqlite3* db, const char* schema, int fra
     std::lock_guard lock(c.mutex_);
     if (!c.wanted_) {
       c.wanted_ = true;
+      c.stats_.wakeups++;
       c.cv_.notify_one();
     }
   }
@@ -73,13 +82,21 @@ void Checkpointer::run() {
     // PASSIVE: copies what no reader still needs, without waiting for or blocking anyone.
     int rc = sqlite3_wal_checkpoint_v2(db_->getHandle(), "main", SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
     std::unique_lock lock(mutex_);
-    // Commits made while it ran asked again with the old count; they ask anew if still needed.
+    // Commits made while it ran found it wanted already: if they left enough behind, again.
     wanted_ = false;
-    if (rc == SQLITE_OK) {
+    if (rc == SQLITE_OK && copied < 0) {  // not in WAL mode after all: nothing was copied
+      stats_.failed++;
+      cv_.wait_for(lock, std::chrono::milliseconds(200), [&] { return stopping_; });
+    } else if (rc == SQLITE_OK) {
       backfilled_.store(copied, std::memory_order_relaxed);
       stats_.checkpoints++;
       stats_.frames_copied += static_cast<std::uint64_t>(copied > before ? copied - before : copied);
-    } else if (rc != SQLITE_BUSY) {  // busy: the writer's own checkpoint was running
+      // Only after progress: a reader holding old pages back would otherwise make this spin. A
+      // WAL started again since has fewer frames than were copied: nothing is behind then.
+      wanted_ = copied > before && wal_frames_.load(std::memory_order_relaxed) - copied >= soft_frames_;
+    } else if (rc == SQLITE_BUSY) {  // the writer's own checkpoint was running
+      stats_.busy++;
+    } else {
       stats_.failed++;
       // A failing disk: not again at every commit.
       cv_.wait_for(lock, std::chrono::milliseconds(200), [&] { return stopping_; });

@@ -35,6 +35,8 @@ struct CheckpointStats {
   std::uint64_t checkpoints{0};         // by this thread
   std::uint64_t writer_checkpoints{0};  // by the writer, because this thread fell behind
   std::uint64_t failed{0};
+  std::uint64_t busy{0};                // found another checkpoint running: nothing done
+  std::uint64_t wakeups{0};             // times a commit woke the thread
   std::uint64_t frames_copied{0};
 };
 
@@ -59,6 +61,7 @@ class Checkpointer {
   std::unique_ptr<SQLite::Database> db_;
   // Frames of the current WAL copied into the database by the last checkpoint.
   std::atomic<int> backfilled_{0};
+  std::atomic<int> wal_frames_{0};  // the WAL's size at the last commit
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   bool wanted_{false};

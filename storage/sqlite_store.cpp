@@ -1262,6 +1262,20 @@ std::optional<UnixTime> SqliteStore::next_outbox_due() {
   }
 }
 
+std::vector<handlers::Store::Counter> SqliteStore::counters() {
+  if (!checkpointer_) return {};
+  auto st = checkpointer_->stats();
+  return {
+      {"checkpoints", "WAL checkpoints by the checkpoint thread.", st.checkpoints},
+      {"writer_checkpoints", "WAL checkpoints the writer made itself because the thread fell behind.",
+       st.writer_checkpoints},
+      {"checkpoint_failures", "WAL checkpoints that failed.", st.failed},
+      {"checkpoint_busy", "Checkpoints not made because another was running.", st.busy},
+      {"checkpoint_wakeups", "Times a commit woke the checkpoint thread.", st.wakeups},
+      {"checkpoint_frames", "WAL frames copied into the database.", st.frames_copied},
+  };
+}
+
 std::vector<handlers::WaitingReply> SqliteStore::waiting_replies(UnixTime now) {
   std::lock_guard lock(read_mutex_);
   try {

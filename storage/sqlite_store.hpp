@@ -48,6 +48,8 @@ class SqliteStore final : public handlers::Store {
   std::vector<handlers::OutboxRow> due_outbox(handlers::UnixTime now, std::size_t limit) override;
   std::optional<handlers::UnixTime> next_outbox_due() override;
   std::vector<handlers::WaitingReply> waiting_replies(handlers::UnixTime now) override;
+  // The checkpoint thread's counts (storage/checkpointer.hpp), when there is one.
+  std::vector<Counter> counters() override;
   handlers::OutboxStats outbox_stats() override;
   std::vector<std::pair<std::string, std::int64_t>> orders_by_status() override;
   std::vector<handlers::Order> recent_orders(std::size_t limit) override;

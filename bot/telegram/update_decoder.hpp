@@ -25,7 +25,13 @@ struct DecodeError {
 
 using DecodeResult = std::variant<handlers::ChatMessage, Ignored, DecodeError>;
 
-// now: the receive time, used when the update carries no date.
+// now: the receive time, used when the update carries no date. Parses with simdjson; whatever
+// it refuses or finds an error in is decoded again by decode_update_general, so both always
+// give the same result (tests/core/telegram_fuzz.cpp checks it).
 DecodeResult decode_update(std::string_view body, handlers::UnixTime now);
+
+// The same rules over nlohmann::json: slower (it builds a full DOM), exact for every input JSON
+// allows, numbers of any size included.
+DecodeResult decode_update_general(std::string_view body, handlers::UnixTime now);
 
 }  // namespace supplybot::bot::telegram

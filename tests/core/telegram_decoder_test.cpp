@@ -2,6 +2,8 @@
 
 #include <doctest/doctest.h>
 
+#include "tests/telegram/decoder_agreement.hpp"
+
 using namespace supplybot;
 using namespace supplybot::bot::telegram;
 
@@ -100,4 +102,35 @@ TEST_CASE("telegram decode: JSON nested deeper than 64 levels is an error before
   REQUIRE(std::holds_alternative<DecodeError>(r));
   CHECK(std::get<DecodeError>(r).message == "JSON nested deeper than 64 levels");
   CHECK(std::holds_alternative<DecodeError>(decode_update(std::string(1 << 20, '['), 0)));
+}
+
+// decode_update parses with simdjson, decode_update_general with nlohmann; these are the inputs
+// where the two libraries differ (or could), and the result must not.
+TEST_CASE("telegram decode: the simdjson path and the nlohmann path agree where the libraries differ") {
+  const char* msg = R"("message":{"message_id":1,"chat":{"id":-5,"type":"group"},"from":{"id":2,"first_name":"a"},"text":"x"})";
+  for (std::string body : {
+           std::string(R"({"update_id":1,)") + msg + "}",
+           std::string("\xEF\xBB\xBF") + R"({"update_id":1,)" + msg + "}",            // byte-order mark
+           std::string(R"({"update_id":-0,)") + msg + "}",                               // -0: a double to simdjson
+           std::string(R"({"update_id":18446744073709551615,)") + msg + "}",             // above INT64_MAX
+           std::string(R"({"update_id":18446744073709551616,)") + msg + "}",             // above 64 bits
+           std::string(R"({"update_id":1.0,)") + msg + "}",
+           std::string(R"({"update_id":1e2,)") + msg + "}",
+           std::string(R"({"update_id":1,"update_id":2,)") + msg + "}",                  // repeated key: the last
+           std::string(R"({"update_id":1,"message":{"message_id":1,"chat":{"id":-5,"type":"group"},"text":"a","text":"b"}})"),
+           std::string(R"({"update_id":1,"message":{"message_id":1,"chat":{"id":-5,"type":"group"},"text":"\ud800"}})"),
+           std::string(R"({"update_id":1,"message":{"message_id":1,"chat":{"id":-5,"type":"group"},"text":"\u0000a"}})"),
+           std::string(R"({"update_id":1,"message":{"message_id":1,"chat":{"id":-5,"type":"group"},"text":")") + "\xff\"}}",
+           std::string(R"({"update_id":1,"message":{"message_id":1,"chat":{"id":-5,"type":"group"},"text":"\x"}})"),
+           std::string(R"({"update_id":1,"message":{"message_id":1,"chat":{"id":-5,"type":"group"},"text":"x"}} trailing)"),
+           std::string(R"({"update_id":1,"message":{"message_id":1,"chat":{"id":-5,"type":"group"},"date":-9223372036854775808,"text":"x"}})"),
+           std::string(R"({"update_id":1,"message":{"message_id":1,"chat":{"id":-5,"type":"group"},"date":-9223372036854775809,"text":"x"}})"),
+           std::string(R"({"update_id":7,"message":{"message_id":"1","chat":{"id":-5}}})"),     // an error with the key
+           std::string(R"({"update_id":7,"poll":null})"),
+           std::string(R"(  {"update_id":7}  )"),
+           std::string(R"([{"update_id":7}])"),
+       }) {
+    CAPTURE(body);
+    CHECK(testing::decoder_disagreement(body) == "");
+  }
 }

@@ -69,6 +69,10 @@ TEST_CASE("server: health, metrics, 404 and 405") {
   CHECK(m.body.find("supplybot_http_requests_total{route=\"/healthz\",status=\"200\"} 1") != std::string::npos);
   CHECK(m.body.find("supplybot_outbox_depth{state=\"pending\"}") != std::string::npos);
   CHECK(m.body.find("supplybot_http_request_duration_seconds_bucket") != std::string::npos);
+  // The store's own counters: the server's store checkpoints on a thread of its own.
+  CHECK(m.body.find("# TYPE supplybot_storage_checkpoints_total counter\nsupplybot_storage_checkpoints_total ") !=
+        std::string::npos);
+  CHECK(m.body.find("supplybot_storage_writer_checkpoints_total 0") != std::string::npos);
   service.stop();
 }
 
