@@ -158,6 +158,8 @@ constexpr const char* select_order_by_source =
     "SELECT MAX(order_id) FROM inbound WHERE platform = ? AND chat_id = ? AND message_id = ?";
 constexpr const char* link_order_source =
     "UPDATE inbound SET order_id = ?1 WHERE platform = ?2 AND chat_id = ?3 AND message_id = ?4";
+// The usual case, an order from the message just received: its row by rowid, no index walk.
+constexpr const char* link_order_row = "UPDATE inbound SET order_id = ? WHERE id = ?";
 constexpr const char* select_items =
     "SELECT name, qty, unit, text, category, note, missing FROM order_items WHERE order_id = ? ORDER BY position";
 constexpr const char* update_order_notes = "UPDATE orders SET notes = ?, updated_at = ? WHERE id = ?";
@@ -378,6 +380,7 @@ class SqliteStore::Tx final : public handlers::StoreTx {
     data_version_ = version;
   }
   void forget() {
+    last_inbound_ = {};
     members_.clear();
     household_ids_.clear();
     household_addresses_.clear();
@@ -456,7 +459,9 @@ class SqliteStore::Tx final : public handlers::StoreTx {
     s.bind(7, m.edited ? 1 : 0);
     s.bind(8, static_cast<std::int64_t>(m.time));
     s.bind(9, static_cast<std::int64_t>(now));
-    return s.exec() == 1;
+    if (s.exec() != 1) return false;
+    last_inbound_ = {db_.getLastInsertRowid(), m.platform, m.chat_id, m.message_id};
+    return true;
   }
 
   std::int64_t enqueue_outbox(const handlers::OutgoingMessage& m, UnixTime due, UnixTime now) override {
@@ -615,7 +620,16 @@ class SqliteStore::Tx final : public handlers::StoreTx {
     if (o.round_id != 0) s.bind(10, o.round_id); else s.bind(10);
     s.exec();
     OrderId no{db_.getLastInsertRowid()};
-    {
+    const auto& last = last_inbound_;
+    bool linked = false;
+    if (last.id != 0 && last.platform == o.platform && last.chat_id == o.chat_id &&
+        last.message_id == o.source_message_id) {
+      auto& l = stmt(sql::link_order_row);
+      l.bind(1, no.value);
+      l.bind(2, last.id);
+      linked = l.exec() == 1;  // 0: that row was rolled back since; the general statement finds the rest
+    }
+    if (!linked) {
       auto& l = stmt(sql::link_order_source);
       l.bind(1, no.value);
       bind_name(l, 2, handlers::to_string(o.platform));
@@ -1111,6 +1125,13 @@ class SqliteStore::Tx final : public handlers::StoreTx {
   std::unordered_map<std::string, Member> members_;
   std::unordered_map<std::string, HouseholdId> household_ids_;
   std::unordered_map<std::int64_t, std::string> household_addresses_;
+  // The inbound row this connection inserted last, for insert_order's link to it.
+  struct LastInbound {
+    std::int64_t id{0};
+    Platform platform{Platform::telegram};
+    std::string chat_id;
+    std::string message_id;
+  } last_inbound_;
 };
 
 SqliteStore::SqliteStore(const SqliteOptions& options) {

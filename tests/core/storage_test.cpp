@@ -142,6 +142,38 @@ TEST_CASE("storage: waiting replies are the pending chat messages due later") {
   CHECK(store.waiting_replies(160).size() == 1);  // due at 160 is not later than 160
 }
 
+// An order is found from its message whether it was made from the message just received (linked
+// by rowid) or from an earlier one (an order held until the sender named the address).
+TEST_CASE("storage: orders are found from their source message, the latest first") {
+  storage::SqliteStore store({.path = ":memory:"});
+  store.write([](StoreTx& tx) {
+    auto h = tx.upsert_household("3-2-502", "3", 1);
+    auto held = msg("u10");
+    held.message_id = "10";
+    auto address = msg("u11");
+    address.message_id = "11";
+    REQUIRE(tx.insert_inbound(held, 1));
+    REQUIRE(tx.insert_inbound(address, 2));
+    auto from_held = tx.insert_order(NewOrder{.household = h, .chat_id = "-1", .source_message_id = "10",
+                                              .sender_id = "7", .lines = {{.name = "米", .qty = 1}}}, 2);
+    auto from_last = tx.insert_order(NewOrder{.household = h, .chat_id = "-1", .source_message_id = "11",
+                                              .sender_id = "7", .lines = {{.name = "面", .qty = 1}}}, 2);
+    REQUIRE(tx.order_by_source(Platform::telegram, "-1", "10"));
+    CHECK(tx.order_by_source(Platform::telegram, "-1", "10")->no == from_held);
+    CHECK(tx.order_by_source(Platform::telegram, "-1", "11")->no == from_last);
+    // An edit is a row of its own; a second order from the same message is the one found.
+    auto edit = msg("u12");
+    edit.message_id = "11";
+    edit.edited = true;
+    REQUIRE(tx.insert_inbound(edit, 3));
+    CHECK(tx.order_by_source(Platform::telegram, "-1", "11")->no == from_last);
+    auto again = tx.insert_order(NewOrder{.household = h, .chat_id = "-1", .source_message_id = "11",
+                                          .sender_id = "7", .lines = {{.name = "油", .qty = 1}}}, 3);
+    CHECK(tx.order_by_source(Platform::telegram, "-1", "11")->no == again);
+    CHECK(tx.order_by_source(Platform::telegram, "-1", "10")->no == from_held);
+  });
+}
+
 TEST_CASE("storage: inbound dedup by platform and update key") {
   storage::SqliteStore store({.path = ":memory:"});
   store.write([](StoreTx& tx) {
