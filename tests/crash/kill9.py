@@ -190,6 +190,19 @@ class Load:
             t.join(timeout=30)
 
 
+def checkpoints_of(server):
+    """WAL checkpoints the server's checkpoint thread has made (its /metrics), -1 if unreadable."""
+    try:
+        c = server.conn()
+        c.request("GET", "/metrics")
+        text = c.getresponse().read().decode()
+        c.close()
+        m = re.search(r"^supplybot_storage_checkpoints_total (\d+)$", text, re.M)
+        return int(m.group(1)) if m else -1
+    except OSError:
+        return -1
+
+
 def db_rows(db, sql, args=()):
     c = sqlite3.connect(db, timeout=10)
     try:
@@ -234,7 +247,7 @@ def main():
         with open(os.path.join(tmp, "sink.port")) as f:
             api_port = int(f.read())
 
-        all_sent, all_acked, kills = set(), set(), 0
+        all_sent, all_acked, kills, ckpt_rounds = set(), set(), 0, 0
         for rnd in range(a.rounds):
             server = Server(a.binary, db, api_port, os.path.join(tmp, f"server{rnd}.log"))
             load = Load(server, first_id=(rnd + 1) * 1_000_000_000, workers=a.workers)
@@ -245,6 +258,7 @@ def main():
             while time.time() < t_end and len(load.acked) < a.max_acks_per_round:
                 time.sleep(0.05)
             pending_before = db_rows(db, "SELECT COUNT(*) FROM outbox WHERE state = 'pending'")[0][0]
+            checkpoints = checkpoints_of(server)
             with load.lock:
                 in_flight = len(load.sent) - len(load.acked) - sum(load.other.values())
             server.kill(signal.SIGKILL)
@@ -254,12 +268,17 @@ def main():
             all_acked |= load.acked
             log(f"round {rnd + 1}: SIGKILL with ~{in_flight} requests in flight; {len(load.acked)} acknowledged, "
                 f"{len(load.sent)} sent, non-2xx {dict(load.other)}, outbox pending ~{pending_before}, "
-                f"sink has {sum(sink_receipts(sink_log).values())} sends")
+                f"sink has {sum(sink_receipts(sink_log).values())} sends, {checkpoints} background checkpoints")
+            ckpt_rounds += 1 if checkpoints > 0 else 0
             if load.other:
                 fail(f"round {rnd + 1}: non-2xx answers before the kill: {dict(load.other)}")
             if not load.acked:
                 fail(f"round {rnd + 1}: nothing was acknowledged")
             integrity(db, f"after SIGKILL {rnd + 1}")
+        # The kills must land while the WAL is being copied into the database too, not only
+        # while it grows: the checkpoint thread has to have run in at least one round.
+        if ckpt_rounds == 0:
+            fail("the checkpoint thread made no checkpoint before any kill: lengthen --load-seconds")
 
         # Restart; before anything is redelivered, every acknowledged update must be there.
         server = Server(a.binary, db, api_port, os.path.join(tmp, "server-final.log"))
