@@ -367,8 +367,8 @@ struct Outbox::Impl : std::enable_shared_from_this<Impl> {
     RateSlot slot;
     auto calls = plan(row, slot, updates);
     if (calls.empty()) co_return;
-    // Keep the chat's order: an earlier reply waiting for a retry (in the database, or pushed
-    // back earlier in this pass) goes first.
+    // Keep the chat's order: an earlier reply put off until later (by this run, or before a
+    // restart and read at start: see `waiting`) goes first.
     auto now_s = unix_now();
     auto hold_until = older_waiting(row, now_s);
     if (hold_until > now_s) {
