@@ -222,9 +222,14 @@ DecodeResult decode_update_general(std::string_view body, handlers::UnixTime now
 DecodeResult decode_update(std::string_view body, handlers::UnixTime now) {
   if (!json_depth_within(body))
     return DecodeError{"JSON nested deeper than " + std::to_string(k_max_json_depth) + " levels"};
-  // One parser per thread: it keeps its buffers (sized to the largest body seen, which the HTTP
-  // server's body limit bounds) between updates.
-  thread_local simdjson::dom::parser parser;
+  // One parser per thread for updates of ordinary size: it keeps its buffers between updates.
+  // A parser's buffers grow to the largest body it has seen (about ten times its size) and stay;
+  // a body near the 1 MB limit gets a parser of its own, freed with it, so a few large requests
+  // cannot leave every I/O thread holding ~10 MB.
+  constexpr std::size_t k_kept_parser_bytes = 64 * 1024;
+  thread_local simdjson::dom::parser kept(k_kept_parser_bytes);
+  std::optional<simdjson::dom::parser> one_off;
+  auto& parser = body.size() <= k_kept_parser_bytes ? kept : one_off.emplace();
   simdjson::dom::element root;
   if (parser.parse(body.data(), body.size()).get(root) == simdjson::SUCCESS &&
       root.type() == simdjson::dom::element_type::OBJECT) {

@@ -134,3 +134,16 @@ TEST_CASE("telegram decode: the simdjson path and the nlohmann path agree where 
     CHECK(testing::decoder_disagreement(body) == "");
   }
 }
+
+// Bodies above 64 KB get a parser of their own (the kept one stays small); both sizes decode.
+TEST_CASE("telegram decode: a large update decodes like a small one") {
+  for (std::size_t n : {10u, 70'000u, 900'000u}) {
+    std::string text(n, 'a');
+    auto body = R"({"update_id":5,"message":{"message_id":1,"chat":{"id":-5,"type":"group"},"text":")" + text + "\"}}";
+    CAPTURE(n);
+    auto m = ok(decode_update(body, 1));
+    CHECK(m.text.size() == n);
+    CHECK(testing::decoder_disagreement(body) == "");
+  }
+  CHECK(ok(decode_update(R"({"update_id":6,"message":{"message_id":1,"chat":{"id":-5},"text":"x"}})", 1)).text == "x");
+}
