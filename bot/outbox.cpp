@@ -123,9 +123,10 @@ struct Outbox::Impl : std::enable_shared_from_this<Impl> {
     woken = false;
   }
 
-  static std::string chat_key(const handlers::OutgoingMessage& m) {
-    return std::string(handlers::to_string(m.platform)) + '\x1f' + m.chat_id;
+  static std::string chat_key(handlers::Platform p, std::string_view chat_id) {
+    return std::string(handlers::to_string(p)) + '\x1f' + std::string(chat_id);
   }
+  static std::string chat_key(const handlers::OutgoingMessage& m) { return chat_key(m.platform, m.chat_id); }
 
   // The row waits until `due`, and the newer rows of its chat with it. A button answer is not a
   // chat message: it neither waits for the chat's earlier messages nor holds later ones back.
@@ -167,10 +168,7 @@ struct Outbox::Impl : std::enable_shared_from_this<Impl> {
   bool load_waiting() {
     if (waiting_loaded) return true;
     try {
-      for (auto& w : store.waiting_replies(unix_now())) {
-        handlers::OutgoingMessage m{.platform = w.platform, .chat_id = std::move(w.chat_id)};
-        waiting[chat_key(m)][w.id] = w.due_at;
-      }
+      for (const auto& w : store.waiting_replies(unix_now())) waiting[chat_key(w.platform, w.chat_id)][w.id] = w.due_at;
     } catch (const std::exception& e) {
       log::error("outbox", {{"event", "read_failed"}, {"error", e.what()}});
       return false;

@@ -84,10 +84,7 @@ void Checkpointer::run() {
     std::unique_lock lock(mutex_);
     // Commits made while it ran found it wanted already: if they left enough behind, again.
     wanted_ = false;
-    if (rc == SQLITE_OK && copied < 0) {  // not in WAL mode after all: nothing was copied
-      stats_.failed++;
-      cv_.wait_for(lock, std::chrono::milliseconds(200), [&] { return stopping_; });
-    } else if (rc == SQLITE_OK) {
+    if (rc == SQLITE_OK && copied >= 0) {  // -1: not in WAL mode after all, nothing was copied
       backfilled_.store(copied, std::memory_order_relaxed);
       stats_.checkpoints++;
       stats_.frames_copied += static_cast<std::uint64_t>(copied > before ? copied - before : copied);
@@ -98,7 +95,7 @@ void Checkpointer::run() {
       stats_.busy++;
     } else {
       stats_.failed++;
-      // A failing disk: not again at every commit.
+      // A failing disk (or no WAL): not again at every commit.
       cv_.wait_for(lock, std::chrono::milliseconds(200), [&] { return stopping_; });
     }
   }

@@ -305,7 +305,7 @@ DROP INDEX orders_source;
 )sql";
 
 // The outbox keeps each chat's replies in order from what it knows (it read the chats waiting for
-// a retry once at start: Store::waiting_chats) instead of asking this index before every send.
+// a retry once at start: Store::waiting_replies) instead of asking this index before every send.
 // Keyed by chat, the index took a page write per new reply wherever that chat's entries were; a
 // backlog (Telegram down, or the load bench, whose API port is closed) made it large.
 constexpr std::string_view k_no_pending_chat_index = R"sql(

@@ -1209,8 +1209,9 @@ void SqliteStore::sync() {
 SQLite::Database& SqliteStore::reader() { return reader_ ? *reader_ : *writer_; }
 
 // A statement of the read connection, prepared on first use and kept (the outbox reads due rows
-// often: preparing a statement each time was 6 % of the server's instructions under load). Use only while holding read_mutex_. Reset when the guard goes, so no
-// read snapshot stays open between calls (an open one would hold back WAL checkpoints).
+// often: preparing a statement each time was 6 % of the server's instructions under load). Use
+// only while holding read_mutex_. Reset when the guard goes, so no read snapshot stays open
+// between calls (an open one would hold back WAL checkpoints).
 class SqliteStore::ReadStmt {
  public:
   ReadStmt(SqliteStore& store, const char* text) : q_(prepared(store, text)) {}

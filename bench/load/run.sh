@@ -101,8 +101,7 @@ fi
 curl -sf "http://127.0.0.1:$port/healthz" >/dev/null || { echo "healthz failed" >&2; exit 2; }
 
 # CPU seconds (user + system) of the server, in total and per thread, from /proc. Threads are
-# listed by id, in creation order: main, then the engine's writer (created with the service),
-# then the I/O threads (server.threads, the first also runs the outbox).
+# listed by name (sb-writer, sb-sync, sb-checkpoint, sb-io; the first sb-io also runs the outbox).
 cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz}' "$1"; }
 # Per thread: id:total(user+system).
 cpu_split() { awk -v hz="$(getconf CLK_TCK)" '{sub(/^.*\) /, ""); printf "%.2f(%.2f+%.2f)", ($12 + $13) / hz, $12 / hz, $13 / hz}' "$1"; }
@@ -167,7 +166,7 @@ echo "peak RSS (VmHWM):    $((rss_kb / 1024)) MB"
 echo "engine:              $batches"
 echo "server CPU:          $(awk -v a="$cpu_start" -v b="$cpu_end" -v d="$duration" 'BEGIN {printf "%.1f s in %d s (%.0f%% of one core)", b - a, d, (b - a) * 100 / d}')"
 echo "  per thread (s):    $per_thread   [total(user+system)]"
-echo "disk written:        $(awk -v a="$io_start" -v b="$io_end" -v n="$(awk '/^Requests\/sec/ {print $2}' "$tmp/wrk.txt")" -v d="$duration" 'BEGIN {printf "%.0f MB, %.1f KB per update", (b - a) / 1048576, n ? (b - a) / 1024 / (n * d) : 0}')"
+echo "disk written:        $(awk -v a="$io_start" -v b="$io_end" -v n="$ok2xx" 'BEGIN {printf "%.0f MB, %.1f KB per update", (b - a) / 1048576, n ? (b - a) / 1024 / n : 0}')"
 echo "load generator:      $(tail -1 "$tmp/wrk.time" 2>/dev/null) (wrk shares the machine's cores)"
 echo "2xx: $ok2xx  other: $other  timeouts: $timeouts  read/write errors: $sock_errors"
 echo "inbound: $inbound  orders: $orders  inbound without order: $no_order  duplicate orders: $dup_orders"

@@ -13,7 +13,7 @@
 // (bench/README.md). nlohmann decodes whatever simdjson refuses, and re-decodes every body the
 // fast path finds an error in, so refusals and their messages stay exactly what they were: the
 // rare inputs where the two libraries differ (numbers past 64 bits, -0, a byte-order mark) all
-// end up there. tests/core/telegram_fuzz.cpp checks that both give the same result.
+// end up there. tests/telegram/telegram_fuzz.cpp checks that both give the same result.
 
 namespace supplybot::bot::telegram {
 namespace {
@@ -208,20 +208,25 @@ struct Decoder {
   }
 };
 
-}  // namespace
+DecodeError too_deep() { return DecodeError{"JSON nested deeper than " + std::to_string(k_max_json_depth) + " levels"}; }
 
-DecodeResult decode_update_general(std::string_view body, handlers::UnixTime now) {
-  if (!json_depth_within(body))
-    return DecodeError{"JSON nested deeper than " + std::to_string(k_max_json_depth) + " levels"};
+// For a body whose nesting was checked already.
+DecodeResult decode_with_nlohmann(std::string_view body, handlers::UnixTime now) {
   nlohmann::json j = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return DecodeError{"body is not valid JSON"};
   if (!j.is_object()) return DecodeError{"an Update must be a JSON object"};
   return Decoder<NlohmannJson>{}.decode(&j, now);
 }
 
+}  // namespace
+
+DecodeResult decode_update_general(std::string_view body, handlers::UnixTime now) {
+  if (!json_depth_within(body)) return too_deep();
+  return decode_with_nlohmann(body, now);
+}
+
 DecodeResult decode_update(std::string_view body, handlers::UnixTime now) {
-  if (!json_depth_within(body))
-    return DecodeError{"JSON nested deeper than " + std::to_string(k_max_json_depth) + " levels"};
+  if (!json_depth_within(body)) return too_deep();
   // One parser per thread for updates of ordinary size: it keeps its buffers between updates.
   // A parser's buffers grow to the largest body it has seen (about ten times its size) and stay;
   // a body near the 1 MB limit gets a parser of its own, freed with it, so a few large requests
@@ -236,7 +241,7 @@ DecodeResult decode_update(std::string_view body, handlers::UnixTime now) {
     auto r = Decoder<SimdJson>{}.decode(root, now);
     if (!std::holds_alternative<DecodeError>(r)) return r;
   }
-  return decode_update_general(body, now);
+  return decode_with_nlohmann(body, now);
 }
 
 }  // namespace supplybot::bot::telegram

@@ -27,7 +27,7 @@ using DecodeResult = std::variant<handlers::ChatMessage, Ignored, DecodeError>;
 
 // now: the receive time, used when the update carries no date. Parses with simdjson; whatever
 // it refuses or finds an error in is decoded again by decode_update_general, so both always
-// give the same result (tests/core/telegram_fuzz.cpp checks it).
+// give the same result (tests/telegram/telegram_fuzz.cpp checks it).
 DecodeResult decode_update(std::string_view body, handlers::UnixTime now);
 
 // The same rules over nlohmann::json: slower (it builds a full DOM), exact for every input JSON

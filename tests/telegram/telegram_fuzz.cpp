@@ -1,5 +1,6 @@
 // libFuzzer target for the Telegram update decoder (built with -DSUPPLYBOT_FUZZ=ON and clang):
-//   telegram_fuzz -max_total_time=60 tests/data/telegram_fuzz_seeds
+//   telegram_fuzz -max_total_time=60 CORPUS_DIR tests/data/telegram_fuzz_seeds
+// (libFuzzer writes new inputs into the first directory: never name the seeds first.)
 // Any body must decode without a crash, and the simdjson path must agree with nlohmann's.
 
 #include <cstddef>
