@@ -9,10 +9,12 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include <unordered_map>
 
+#include "storage/batched_index.hpp"
 #include "storage/checkpointer.hpp"
 #include "storage/export_query.hpp"
 #include "storage/migrations.hpp"
@@ -88,8 +90,6 @@ constexpr const char* set_private_chat =
 constexpr const char* set_role =
     "INSERT INTO members (platform, user_id, role, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4) "
     "ON CONFLICT (platform, user_id) DO UPDATE SET role = excluded.role, updated_at = excluded.updated_at";
-constexpr const char* sender_of_message =
-    "SELECT sender_id FROM inbound WHERE platform = ? AND chat_id = ? AND message_id = ? ORDER BY id LIMIT 1";
 #define VOLUNTEER_COLUMNS \
   "SELECT id, platform, user_id, display_name, zones, capacity, on_shift, active, last_assigned_at FROM volunteers "
 constexpr const char* select_volunteer = VOLUNTEER_COLUMNS "WHERE id = ?";
@@ -152,12 +152,7 @@ constexpr const char* insert_event =
 constexpr const char* select_order =
     ORDER_COLUMNS "FROM orders o JOIN households h ON h.id = o.household_id LEFT JOIN volunteers v ON v.id = o.volunteer_id "
     "WHERE o.id = ?";
-// The latest order made from a message (a 接龙 list makes several), through every inbound row of
-// the message (an edit is a row of its own). See migration 8.
-constexpr const char* select_order_by_source =
-    "SELECT MAX(order_id) FROM inbound WHERE platform = ? AND chat_id = ? AND message_id = ?";
-constexpr const char* link_order_source =
-    "UPDATE inbound SET order_id = ?1 WHERE platform = ?2 AND chat_id = ?3 AND message_id = ?4";
+// Finding a message's rows: message_rows_sql (storage/batched_index.hpp).
 // The usual case, an order from the message just received: its row by rowid, no index walk.
 constexpr const char* link_order_row = "UPDATE inbound SET order_id = ? WHERE id = ?";
 constexpr const char* select_items =
@@ -407,6 +402,33 @@ class SqliteStore::Tx final : public handlers::StoreTx {
     }
   }
 
+  // Adds the newer rows of each batched index's table to it once it is min_rows or more behind
+  // (storage/batched_index.hpp). Runs at the end of the writer's transaction, so a batch commits
+  // with the rows it covers. Returns the rows added.
+  std::int64_t fill_batched_indexes(std::int64_t min_rows) {
+    std::int64_t added = 0;
+    for (const auto& ix : batched_indexes()) {
+      std::int64_t upto = 0;
+      std::int64_t newest = 0;
+      {
+        auto& q = stmt(ix.behind);
+        if (!q.executeStep()) continue;
+        upto = q.getColumn(0).getInt64();
+        newest = q.getColumn(1).getInt64();
+      }
+      if (newest - upto < min_rows) continue;
+      auto& f = stmt(ix.fill);
+      f.bind(1, upto);
+      f.bind(2, newest);
+      added += f.exec();
+      auto& u = stmt(k_set_batched_upto);
+      u.bind(1, ix.name);
+      u.bind(2, newest);
+      u.exec();
+    }
+    return added;
+  }
+
   void savepoint(const std::function<void()>& fn) override {
     // The whole batch must fail (and no request be acknowledged) when the database itself failed:
     // SQLite may then have rolled the transaction back on its own, and going on would commit
@@ -630,7 +652,7 @@ class SqliteStore::Tx final : public handlers::StoreTx {
       linked = l.exec() == 1;  // 0: that row was rolled back since; the general statement finds the rest
     }
     if (!linked) {
-      auto& l = stmt(sql::link_order_source);
+      auto& l = stmt(message_rows_sql::link_order);
       l.bind(1, no.value);
       bind_name(l, 2, handlers::to_string(o.platform));
       bind_text(l, 3, o.chat_id);
@@ -659,7 +681,7 @@ class SqliteStore::Tx final : public handlers::StoreTx {
   std::optional<Order> order_by_source(Platform p, std::string_view chat_id, std::string_view message_id) override {
     std::int64_t id = 0;
     {
-      auto& q = stmt(sql::select_order_by_source);
+      auto& q = stmt(message_rows_sql::order_by_source);
       q.bind(1, platform_text(p));
       q.bind(2, std::string(chat_id));
       q.bind(3, std::string(message_id));
@@ -850,7 +872,7 @@ class SqliteStore::Tx final : public handlers::StoreTx {
   }
 
   std::optional<std::string> sender_of_message(Platform p, std::string_view chat_id, std::string_view message_id) override {
-    auto& q = stmt(sql::sender_of_message);
+    auto& q = stmt(message_rows_sql::sender_of_message);
     q.bind(1, platform_text(p));
     q.bind(2, std::string(chat_id));
     q.bind(3, std::string(message_id));
@@ -1142,6 +1164,7 @@ SqliteStore::SqliteStore(const SqliteOptions& options) {
     writer_ = std::make_unique<SQLite::Database>(options.path.string(),
                                                  SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | k_no_mutex);
     deferred_sync_ = options.deferred_sync && !memory && options.synchronous == "FULL";
+    index_batch_rows_ = std::max(1, options.index_batch_rows);
     // Deferred: the commit writes the WAL without fsync (NORMAL) and sync() fsyncs it. Migrations
     // run before that, still with FULL.
     configure(*writer_, options.synchronous, memory);
@@ -1247,8 +1270,18 @@ void SqliteStore::write(const std::function<void(handlers::StoreTx&)>& fn) {
     tx_->begin();
     try {
       fn(*tx_);
+      auto fill_start = std::chrono::steady_clock::now();
+      auto added = tx_->fill_batched_indexes(index_batch_rows_);
+      auto fill_time = std::chrono::steady_clock::now() - fill_start;
       tx_->finish();
       tx.commit();
+      if (added > 0) {
+        index_batches_.fetch_add(1, std::memory_order_relaxed);
+        index_batch_rows_added_.fetch_add(static_cast<std::uint64_t>(added), std::memory_order_relaxed);
+        index_batch_us_.fetch_add(
+            static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(fill_time).count()),
+            std::memory_order_relaxed);
+      }
     } catch (...) {
       tx_->finish();
       tx_->forget();  // rolled back: what the caches learnt in it may not be in the database
@@ -1285,9 +1318,16 @@ std::optional<UnixTime> SqliteStore::next_outbox_due() {
 }
 
 std::vector<handlers::Store::Counter> SqliteStore::counters() {
-  if (!checkpointer_) return {};
+  std::vector<handlers::Store::Counter> out = {
+      {"index_batches", "Batches of new rows added to the batched indexes (a message's inbound rows).",
+       index_batches_.load(std::memory_order_relaxed)},
+      {"index_batch_rows", "Rows added to the batched indexes.", index_batch_rows_added_.load(std::memory_order_relaxed)},
+      {"index_batch_microseconds", "Time the writer spent adding them, in microseconds.",
+       index_batch_us_.load(std::memory_order_relaxed)},
+  };
+  if (!checkpointer_) return out;
   auto st = checkpointer_->stats();
-  return {
+  std::vector<handlers::Store::Counter> checkpoints = {
       {"checkpoints", "WAL checkpoints by the checkpoint thread.", st.checkpoints},
       {"writer_checkpoints", "WAL checkpoints the writer made itself because the thread fell behind.",
        st.writer_checkpoints},
@@ -1296,6 +1336,8 @@ std::vector<handlers::Store::Counter> SqliteStore::counters() {
       {"checkpoint_wakeups", "Times a commit woke the checkpoint thread.", st.wakeups},
       {"checkpoint_frames", "WAL frames copied into the database.", st.frames_copied},
   };
+  out.insert(out.end(), checkpoints.begin(), checkpoints.end());
+  return out;
 }
 
 std::vector<handlers::WaitingReply> SqliteStore::waiting_replies(UnixTime now) {

@@ -3,6 +3,8 @@
 // the engine's writer thread, and one read connection behind a mutex for everyone else. WAL mode,
 // foreign keys on, synchronous=FULL by default so an acknowledged update survives power loss.
 
+#include <atomic>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <mutex>
@@ -10,6 +12,7 @@
 #include <unordered_map>
 
 #include "handlers/store.hpp"
+#include "storage/batched_index.hpp"
 
 namespace SQLite {
 class Database;
@@ -33,6 +36,9 @@ struct SqliteOptions {
   // database (storage/checkpointer.hpp). 1,000 measured best in bench/load: fewer pages per
   // checkpoint make shorter fsyncs of the database, which delay the WAL's fsyncs less.
   int checkpoint_frames{1000};
+  // Rows inbound or orders may be ahead of their batched index before the writer fills it
+  // (storage/batched_index.hpp). Tests make it small.
+  int index_batch_rows{k_default_index_batch_rows};
 };
 
 class SqliteStore final : public handlers::Store {
@@ -72,6 +78,11 @@ class SqliteStore final : public handlers::Store {
   // Statements of the read connection, prepared once (guarded by read_mutex_; see ReadStmt).
   std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> read_cache_;
   std::mutex write_mutex_;
+  int index_batch_rows_{k_default_index_batch_rows};
+  // For /metrics (counters()), read from other threads.
+  std::atomic<std::uint64_t> index_batches_{0};
+  std::atomic<std::uint64_t> index_batch_rows_added_{0};
+  std::atomic<std::uint64_t> index_batch_us_{0};
   // Deferred sync: the WAL file, opened on the first sync after it exists (-1 until then).
   bool deferred_sync_{false};
   std::filesystem::path wal_path_;

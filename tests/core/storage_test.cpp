@@ -8,6 +8,7 @@
 #include <random>
 
 #include "storage/migrations.hpp"
+#include "tests/support/old_schema.hpp"
 #include "tests/support/test_http.hpp"
 
 using namespace supplybot;
@@ -17,16 +18,6 @@ namespace {
 ChatMessage msg(std::string key, std::string text = "hi") {
   return ChatMessage{.platform = Platform::telegram, .chat_id = "-1", .sender_id = "7", .message_id = "1",
                      .update_key = std::move(key), .text = std::move(text), .time = 1};
-}
-
-// A database as an older supplybot left it: the migrations up to `version` applied, no more.
-void migrate_to(SQLite::Database& db, int version) {
-  storage::schema_version(db);
-  for (const auto& m : storage::migrations()) {
-    if (m.version > version) break;
-    db.exec(std::string(m.sql));
-    db.exec("INSERT INTO schema_version (version) VALUES (" + std::to_string(m.version) + ")");
-  }
 }
 }  // namespace
 
@@ -47,7 +38,7 @@ TEST_CASE("storage: migrations run once and record the version") {
 TEST_CASE("storage: migration 7 rebuilds outbox, members and orders without losing rows") {
   SQLite::Database db(":memory:", SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
   db.exec("PRAGMA foreign_keys = ON");
-  migrate_to(db, 6);
+  testing::migrate_to(db, 6);
   db.exec(R"sql(
     INSERT INTO households (id, address, building, created_at) VALUES (1, '3-2-502', '3', 1);
     INSERT INTO volunteers (id, platform, user_id, created_at, updated_at) VALUES (4, 'telegram', '9', 1, 1);
@@ -94,7 +85,7 @@ TEST_CASE("storage: migration 8 links existing orders to their messages") {
   auto path = dir.path() / "bot.db";
   {
     SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    migrate_to(db, 7);
+    testing::migrate_to(db, 7);
     db.exec(R"sql(
       INSERT INTO households (id, address, building, created_at) VALUES (1, '3-2-502', '3', 1);
       INSERT INTO inbound (platform, update_key, chat_id, sender_id, message_id, text, edited, sent_at, received_at)
