@@ -17,6 +17,7 @@
 #include "storage/batched_index.hpp"
 #include "storage/checkpointer.hpp"
 #include "storage/export_query.hpp"
+#include "storage/household_orders.hpp"
 #include "storage/migrations.hpp"
 
 namespace supplybot::storage {
@@ -126,7 +127,8 @@ constexpr const char* delivered_unconfirmed =
     "WHERE o.status = 'delivered' AND o.received_at IS NULL AND o.delivered_at <= ? ORDER BY o.delivered_at LIMIT ?";
 constexpr const char* delivered_unconfirmed_of =
     ORDER_COLUMNS "FROM orders o JOIN households h ON h.id = o.household_id LEFT JOIN volunteers v ON v.id = o.volunteer_id "
-    "WHERE o.household_id = ? AND o.status = 'delivered' AND o.received_at IS NULL ORDER BY o.id";
+    "WHERE o.id IN (SELECT order_id FROM temp.household_orders WHERE household_id = ? AND status = 'delivered') "
+    "AND o.received_at IS NULL ORDER BY o.id";
 constexpr const char* set_received = "UPDATE orders SET received_at = ?, updated_at = ? WHERE id = ?";
 constexpr const char* set_escalated = "UPDATE orders SET escalated_at = ? WHERE id = ?";
 constexpr const char* households_delivered_since =
@@ -164,14 +166,17 @@ constexpr const char* update_status =
     "UPDATE orders SET status = ?1, updated_at = ?2, "
     "purchased_at = CASE WHEN ?1 = 'purchased' THEN ?2 ELSE purchased_at END, "
     "delivered_at = CASE WHEN ?1 = 'delivered' THEN ?2 ELSE delivered_at END WHERE id = ?3";
+// A household's orders: through the writer's in-memory index (household_orders.hpp).
 constexpr const char* open_orders_of =
-    "SELECT id FROM orders WHERE household_id = ? AND status NOT IN ('delivered', 'cancelled') ORDER BY id";
+    "SELECT order_id FROM temp.household_orders WHERE household_id = ? AND status NOT IN ('delivered', 'cancelled') "
+    "ORDER BY order_id";
 constexpr const char* order_for_bot_message =
     "SELECT order_no FROM outbox WHERE platform = ? AND chat_id = ? AND sent_message_id = ? AND order_no <> 0 LIMIT 1";
 constexpr const char* set_isolation = "UPDATE households SET isolated_from = ?, isolated_until = ? WHERE id = ?";
 constexpr const char* isolated_households =
     "SELECT h.address, h.isolated_from, h.isolated_until, "
-    "(SELECT MAX(o.created_at) FROM orders o WHERE o.household_id = h.id AND o.status <> 'cancelled') "
+    "(SELECT MAX(o.created_at) FROM temp.household_orders ho JOIN orders o ON o.id = ho.order_id "
+    "WHERE ho.household_id = h.id AND ho.status <> 'cancelled') "
     "FROM households h WHERE h.isolated_until > ? AND (h.isolated_from IS NULL OR h.isolated_from <= ?) "
     "ORDER BY h.address";
 constexpr const char* relink_member =
@@ -181,7 +186,7 @@ constexpr const char* recent_orders =
     ORDER_COLUMNS "FROM orders o JOIN households h ON h.id = o.household_id LEFT JOIN volunteers v ON v.id = o.volunteer_id "
     "ORDER BY o.id DESC LIMIT ?";
 constexpr const char* last_order_of =
-    "SELECT id FROM orders WHERE household_id = ? AND status <> 'cancelled' ORDER BY id DESC LIMIT 1";
+    "SELECT MAX(order_id) FROM temp.household_orders WHERE household_id = ? AND status <> 'cancelled'";
 constexpr const char* select_jielong =
     "SELECT text, order_id FROM jielong_entries WHERE platform = ? AND chat_id = ? AND header = ? AND entry_key = ?";
 constexpr const char* upsert_jielong =
@@ -367,12 +372,41 @@ class SqliteStore::Tx final : public handlers::StoreTx {
   // per order. Every write to those tables here drops or refreshes its entry; a rolled-back
   // savepoint or transaction drops everything, and so does a commit by another connection
   // (PRAGMA data_version, checked at the start of every transaction).
+  // The households' orders (household_orders.hpp) are indexed in memory too, and rebuilt here
+  // when another connection has changed the database.
   void begin() {
+    rebuilt_ = false;
+    auto version = read_data_version();
+    if (version != data_version_) {
+      forget();
+      if (has_household_orders_) {
+        db_.exec(household_orders_sql::rebuild);
+        rebuilt_ = true;
+      }
+    }
+    data_version_ = version;
+  }
+  // The transaction begin() opened was rolled back. The in-memory index went back with it, which
+  // is right unless that undid a rebuild: then the next transaction rebuilds it again.
+  void rolled_back() {
+    forget();
+    if (rebuilt_) data_version_ = -1;
+    rebuilt_ = false;
+  }
+  // Once, when the store opens (after the migrations): the in-memory index of households' orders.
+  void open() {
+    has_household_orders_ = db_.tableExists("orders");
+    if (has_household_orders_) {
+      db_.exec(household_orders_sql::create);
+      db_.exec(household_orders_sql::rebuild);
+    }
+    data_version_ = read_data_version();
+  }
+  std::int64_t read_data_version() {
     auto& q = stmt("PRAGMA data_version");
     std::int64_t version = q.executeStep() ? q.getColumn(0).getInt64() : -1;
     q.reset();
-    if (version != data_version_) forget();
-    data_version_ = version;
+    return version;
   }
   void forget() {
     last_inbound_ = {};
@@ -742,7 +776,7 @@ class SqliteStore::Tx final : public handlers::StoreTx {
     {
       auto& q = stmt(sql::last_order_of);
       q.bind(1, h.value);
-      if (!q.executeStep()) return std::nullopt;
+      if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
       id = q.getColumn(0).getInt64();
     }
     return order(OrderId{id});
@@ -1144,6 +1178,8 @@ class SqliteStore::Tx final : public handlers::StoreTx {
   SQLite::Database& db_;
   std::unordered_map<const char*, std::unique_ptr<SQLite::Statement>> cache_;
   std::int64_t data_version_{-1};
+  bool has_household_orders_{false};
+  bool rebuilt_{false};  // begin() rebuilt the households' orders in this transaction
   std::unordered_map<std::string, Member> members_;
   std::unordered_map<std::string, HouseholdId> household_ids_;
   std::unordered_map<std::int64_t, std::string> household_addresses_;
@@ -1186,6 +1222,7 @@ SqliteStore::SqliteStore(const SqliteOptions& options) {
       reader_->setBusyTimeout(5000);
     }
     tx_ = std::make_unique<Tx>(*writer_);
+    tx_->open();
   } catch (const SQLite::Exception& e) {
     throw handlers::StoreError("cannot open database " + options.path.string() + ": " + e.what());
   } catch (const std::filesystem::filesystem_error& e) {
@@ -1284,7 +1321,7 @@ void SqliteStore::write(const std::function<void(handlers::StoreTx&)>& fn) {
       }
     } catch (...) {
       tx_->finish();
-      tx_->forget();  // rolled back: what the caches learnt in it may not be in the database
+      tx_->rolled_back();  // what the caches learnt in it may not be in the database
       throw;
     }
   } catch (const SQLite::Exception& e) {
