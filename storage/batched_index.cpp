@@ -5,7 +5,7 @@ namespace supplybot::storage {
 // The inbound rows of one message (platform P, chat C, message M: SQL parameters): its entries in
 // message_rows and the rows newer than the last batch. The `+` keeps SQLite off the
 // (platform, update_key) index, whose first column matches nearly every row, so the newer rows
-// are read by rowid (tests/core/storage_test.cpp checks the plans).
+// are read by rowid (tests/core/batched_index_test.cpp checks the plans).
 #define MESSAGE_INBOUND_IDS(P, C, M)                                                                        \
   "SELECT inbound_id AS id FROM message_rows WHERE platform = " P " AND chat_id = " C " AND message_id = " M \
   " UNION ALL SELECT id FROM inbound WHERE id > (SELECT upto FROM batched_indexes WHERE name = 'message_rows')" \

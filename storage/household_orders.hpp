@@ -1,7 +1,7 @@
 #pragma once
 // The writer's index of each household's orders: a TEMP table of (household, status, order) on
-// the write connection, kept by TEMP triggers on orders and built from the orders table when the
-// connection opens (and again whenever another connection has committed, see SqliteStore::Tx).
+// the write connection, kept by TEMP triggers on orders and filled from the orders table by the
+// first write transaction (and again after another connection has committed, see SqliteStore::Tx).
 // It replaces orders_household (migration 11): keyed by household, that index put each new order
 // on another page of it, which the WAL then wrote whole at every commit: under load (14,000
 // households) 13 of the ~60 pages each commit wrote. TEMP tables live in memory here
@@ -15,5 +15,24 @@ namespace supplybot::storage::household_orders_sql {
 extern const char* const create;
 // Empties it and fills it from orders again.
 extern const char* const rebuild;
+
+// The lookups through it (tests/core/household_orders_test.cpp checks their plans).
+// ?1 household: its orders not yet delivered or cancelled, oldest first.
+inline constexpr const char* open_orders_of =
+    "SELECT order_id FROM temp.household_orders WHERE household_id = ?1 AND status NOT IN ('delivered', 'cancelled') "
+    "ORDER BY order_id";
+// ?1 household: its latest order not cancelled (NULL: none).
+inline constexpr const char* last_order_of =
+    "SELECT MAX(order_id) FROM temp.household_orders WHERE household_id = ?1 AND status <> 'cancelled'";
+// ?1 household: its delivered orders (a part of sqlite_store.cpp's delivered_unconfirmed_of).
+#define SUPPLYBOT_DELIVERED_ORDERS_OF \
+  "SELECT order_id FROM temp.household_orders WHERE household_id = ?1 AND status = 'delivered'"
+// ?1, ?2 now: the isolated households, with the time of each one's last order not cancelled.
+inline constexpr const char* isolated_households =
+    "SELECT h.address, h.isolated_from, h.isolated_until, "
+    "(SELECT MAX(o.created_at) FROM temp.household_orders ho JOIN orders o ON o.id = ho.order_id "
+    "WHERE ho.household_id = h.id AND ho.status <> 'cancelled') "
+    "FROM households h WHERE h.isolated_until > ?1 AND (h.isolated_from IS NULL OR h.isolated_from <= ?2) "
+    "ORDER BY h.address";
 
 }  // namespace supplybot::storage::household_orders_sql

@@ -127,8 +127,7 @@ constexpr const char* delivered_unconfirmed =
     "WHERE o.status = 'delivered' AND o.received_at IS NULL AND o.delivered_at <= ? ORDER BY o.delivered_at LIMIT ?";
 constexpr const char* delivered_unconfirmed_of =
     ORDER_COLUMNS "FROM orders o JOIN households h ON h.id = o.household_id LEFT JOIN volunteers v ON v.id = o.volunteer_id "
-    "WHERE o.id IN (SELECT order_id FROM temp.household_orders WHERE household_id = ? AND status = 'delivered') "
-    "AND o.received_at IS NULL ORDER BY o.id";
+    "WHERE o.id IN (" SUPPLYBOT_DELIVERED_ORDERS_OF ") AND o.received_at IS NULL ORDER BY o.id";
 constexpr const char* set_received = "UPDATE orders SET received_at = ?, updated_at = ? WHERE id = ?";
 constexpr const char* set_escalated = "UPDATE orders SET escalated_at = ? WHERE id = ?";
 constexpr const char* households_delivered_since =
@@ -167,26 +166,18 @@ constexpr const char* update_status =
     "purchased_at = CASE WHEN ?1 = 'purchased' THEN ?2 ELSE purchased_at END, "
     "delivered_at = CASE WHEN ?1 = 'delivered' THEN ?2 ELSE delivered_at END WHERE id = ?3";
 // A household's orders: through the writer's in-memory index (household_orders.hpp).
-constexpr const char* open_orders_of =
-    "SELECT order_id FROM temp.household_orders WHERE household_id = ? AND status NOT IN ('delivered', 'cancelled') "
-    "ORDER BY order_id";
+constexpr const char* open_orders_of = household_orders_sql::open_orders_of;
 constexpr const char* order_for_bot_message =
     "SELECT order_no FROM outbox WHERE platform = ? AND chat_id = ? AND sent_message_id = ? AND order_no <> 0 LIMIT 1";
 constexpr const char* set_isolation = "UPDATE households SET isolated_from = ?, isolated_until = ? WHERE id = ?";
-constexpr const char* isolated_households =
-    "SELECT h.address, h.isolated_from, h.isolated_until, "
-    "(SELECT MAX(o.created_at) FROM temp.household_orders ho JOIN orders o ON o.id = ho.order_id "
-    "WHERE ho.household_id = h.id AND ho.status <> 'cancelled') "
-    "FROM households h WHERE h.isolated_until > ? AND (h.isolated_from IS NULL OR h.isolated_from <= ?) "
-    "ORDER BY h.address";
+constexpr const char* isolated_households = household_orders_sql::isolated_households;
 constexpr const char* relink_member =
     "UPDATE members SET household_id = ?, updated_at = ? WHERE platform = ? AND user_id = ?";
 constexpr const char* move_order = "UPDATE orders SET household_id = ?, updated_at = ? WHERE id = ?";
 constexpr const char* recent_orders =
     ORDER_COLUMNS "FROM orders o JOIN households h ON h.id = o.household_id LEFT JOIN volunteers v ON v.id = o.volunteer_id "
     "ORDER BY o.id DESC LIMIT ?";
-constexpr const char* last_order_of =
-    "SELECT MAX(order_id) FROM temp.household_orders WHERE household_id = ? AND status <> 'cancelled'";
+constexpr const char* last_order_of = household_orders_sql::last_order_of;
 constexpr const char* select_jielong =
     "SELECT text, order_id FROM jielong_entries WHERE platform = ? AND chat_id = ? AND header = ? AND entry_key = ?";
 constexpr const char* upsert_jielong =
@@ -393,14 +384,14 @@ class SqliteStore::Tx final : public handlers::StoreTx {
     if (rebuilt_) data_version_ = -1;
     rebuilt_ = false;
   }
-  // Once, when the store opens (after the migrations): the in-memory index of households' orders.
+  // Once, when the store opens (after the migrations): the in-memory index of households' orders,
+  // empty. The first write transaction fills it (data_version_ is -1 until then), under the
+  // write lock, so no other connection can commit between the fill and the version it goes with;
+  // and a store that never writes (backup, a second connection in the demo) never reads orders.
   void open() {
     has_household_orders_ = db_.tableExists("orders");
-    if (has_household_orders_) {
-      db_.exec(household_orders_sql::create);
-      db_.exec(household_orders_sql::rebuild);
-    }
-    data_version_ = read_data_version();
+    if (has_household_orders_) db_.exec(household_orders_sql::create);
+    data_version_ = -1;
   }
   std::int64_t read_data_version() {
     auto& q = stmt("PRAGMA data_version");

@@ -36,7 +36,7 @@ struct SqliteOptions {
   // database (storage/checkpointer.hpp). 1,000 measured best in bench/load: fewer pages per
   // checkpoint make shorter fsyncs of the database, which delay the WAL's fsyncs less.
   int checkpoint_frames{1000};
-  // Rows inbound or orders may be ahead of their batched index before the writer fills it
+  // Rows inbound may be ahead of its batched index (message_rows) before the writer fills it
   // (storage/batched_index.hpp). Tests make it small.
   int index_batch_rows{k_default_index_batch_rows};
 };

@@ -160,3 +160,52 @@ TEST_CASE("household orders: migration 11 drops orders_household and the orders 
   SQLite::Database db(path.string(), SQLite::OPEN_READONLY);
   CHECK(db.execAndGet("SELECT COUNT(*) FROM sqlite_master WHERE name = 'orders_household'").getInt() == 0);
 }
+
+// A commit by another connection after the store opened and before its first write is in the
+// index. The store fills it in its first write transaction, under the write lock, so no commit
+// can fall between the fill and the data_version read with it (a first version filled it at
+// open and read the version afterwards: a commit in between went unseen; that window is gone by
+// construction, this test covers the path that replaced it).
+TEST_CASE("household orders: a commit between opening the store and its first write is seen") {
+  testing::TempDir dir;
+  auto path = dir.path() / "bot.db";
+  HouseholdId a{0};
+  {
+    storage::SqliteStore store({.path = path});
+    store.write([&](StoreTx& tx) { a = tx.upsert_household("3-2-502", "3", 1); });
+  }
+  storage::SqliteStore store({.path = path});
+  std::int64_t other = 0;
+  {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
+    db.exec("INSERT INTO orders (household_id, platform, chat_id, source_message_id, sender_id, created_at, updated_at) "
+            "VALUES (" + std::to_string(a.value) + ", 'telegram', '-1', '9', '7', 5, 5)");
+    other = db.getLastInsertRowid();
+  }
+  store.write([&](StoreTx& tx) { CHECK(open_ids(tx, a) == std::vector<std::int64_t>{other}); });
+}
+
+// Each lookup reads the index by its key: a rewrite that went back to orders (no index on the
+// household any more) would scan every order ever made.
+TEST_CASE("household orders: the lookups search the index, never scan orders") {
+  testing::TempDir dir;
+  auto path = dir.path() / "bot.db";
+  { storage::SqliteStore store({.path = path}); }
+  SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
+  db.exec(storage::household_orders_sql::create);
+  const std::string delivered =
+      "SELECT id FROM orders WHERE id IN (" SUPPLYBOT_DELIVERED_ORDERS_OF ") AND received_at IS NULL";
+  for (const std::string sql : {std::string(storage::household_orders_sql::open_orders_of),
+                                std::string(storage::household_orders_sql::last_order_of), delivered,
+                                std::string(storage::household_orders_sql::isolated_households)}) {
+    CAPTURE(sql);
+    SQLite::Statement plan(db, "EXPLAIN QUERY PLAN " + sql);
+    std::string steps;
+    while (plan.executeStep()) steps += plan.getColumn(3).getString() + "\n";
+    CAPTURE(steps);
+    CHECK(steps.find("USING PRIMARY KEY (household_id=?") != std::string::npos);
+    // The only scan allowed: the isolated households' list reads the households table.
+    for (std::size_t at = steps.find("SCAN"); at != std::string::npos; at = steps.find("SCAN", at + 1))
+      CHECK(steps.compare(at, 7, "SCAN h ") == 0);
+  }
+}
