@@ -317,6 +317,18 @@ def main():
             fail(f"orders: {n_orders} for {len(stored)} updates, {no_order} updates without, {dup_orders} duplicated")
         else:
             log(f"{len(stored)} updates stored once each, each with one order")
+        # The batched index of messages (migration 10) survived the kills exactly: an entry for
+        # every inbound row up to its `upto` and none for a row above it or for no row.
+        upto = db_rows(db, "SELECT upto FROM batched_indexes WHERE name = 'message_rows'")[0][0]
+        unindexed = db_rows(db, "SELECT COUNT(*) FROM inbound i WHERE i.id <= ? AND NOT EXISTS (SELECT 1 FROM "
+                                "message_rows m WHERE m.platform = i.platform AND m.chat_id = i.chat_id AND "
+                                "m.message_id = i.message_id AND m.inbound_id = i.id)", (upto,))[0][0]
+        stray = db_rows(db, "SELECT COUNT(*) FROM message_rows m WHERE m.inbound_id > ? OR NOT EXISTS (SELECT 1 FROM "
+                            "inbound i WHERE i.id = m.inbound_id AND i.platform = m.platform AND i.chat_id = m.chat_id "
+                            "AND i.message_id = m.message_id)", (upto,))[0][0]
+        if upto == 0 or unindexed or stray:
+            fail(f"message_rows after the kills: upto {upto}, {unindexed} rows missing, {stray} stray entries")
+        log(f"message_rows covers the {upto} oldest inbound rows exactly")
 
         # Every reply, including those pending at the kills, reaches the Bot API.
         deadline = time.time() + 60
