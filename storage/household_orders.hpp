@@ -11,10 +11,38 @@
 
 namespace supplybot::storage::household_orders_sql {
 
-// Creates the table and its triggers (empty); needs the orders table.
-extern const char* const create;
+// Creates the table and its triggers (empty); needs the orders table. Status is in the key, so
+// "open orders of a household" reads no delivered ones. The triggers name main.orders, and
+// their table is found in temp first (its name exists nowhere else).
+inline constexpr const char* create = R"sql(
+CREATE TEMP TABLE IF NOT EXISTS household_orders (
+  household_id INTEGER NOT NULL,
+  status       TEXT    NOT NULL,
+  order_id     INTEGER NOT NULL,
+  PRIMARY KEY (household_id, status, order_id)
+) WITHOUT ROWID;
+CREATE TEMP TRIGGER IF NOT EXISTS household_orders_add AFTER INSERT ON main.orders
+BEGIN
+  INSERT INTO household_orders (household_id, status, order_id) VALUES (new.household_id, new.status, new.id);
+END;
+CREATE TEMP TRIGGER IF NOT EXISTS household_orders_change AFTER UPDATE OF household_id, status ON main.orders
+WHEN old.household_id IS NOT new.household_id OR old.status IS NOT new.status
+BEGIN
+  UPDATE household_orders SET household_id = new.household_id, status = new.status
+  WHERE household_id = old.household_id AND status = old.status AND order_id = old.id;
+END;
+CREATE TEMP TRIGGER IF NOT EXISTS household_orders_drop AFTER DELETE ON main.orders
+BEGIN
+  DELETE FROM household_orders WHERE household_id = old.household_id AND status = old.status AND order_id = old.id;
+END;
+)sql";
+
 // Empties it and fills it from orders again.
-extern const char* const rebuild;
+inline constexpr const char* rebuild = R"sql(
+DELETE FROM temp.household_orders;
+INSERT INTO temp.household_orders (household_id, status, order_id)
+  SELECT household_id, status, id FROM main.orders ORDER BY household_id, status, id;
+)sql";
 
 // The lookups through it (tests/core/household_orders_test.cpp checks their plans).
 // ?1 household: its orders not yet delivered or cancelled, oldest first.

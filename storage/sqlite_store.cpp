@@ -165,19 +165,16 @@ constexpr const char* update_status =
     "UPDATE orders SET status = ?1, updated_at = ?2, "
     "purchased_at = CASE WHEN ?1 = 'purchased' THEN ?2 ELSE purchased_at END, "
     "delivered_at = CASE WHEN ?1 = 'delivered' THEN ?2 ELSE delivered_at END WHERE id = ?3";
-// A household's orders: through the writer's in-memory index (household_orders.hpp).
-constexpr const char* open_orders_of = household_orders_sql::open_orders_of;
+// A household's orders: household_orders_sql (the writer's in-memory index, household_orders.hpp).
 constexpr const char* order_for_bot_message =
     "SELECT order_no FROM outbox WHERE platform = ? AND chat_id = ? AND sent_message_id = ? AND order_no <> 0 LIMIT 1";
 constexpr const char* set_isolation = "UPDATE households SET isolated_from = ?, isolated_until = ? WHERE id = ?";
-constexpr const char* isolated_households = household_orders_sql::isolated_households;
 constexpr const char* relink_member =
     "UPDATE members SET household_id = ?, updated_at = ? WHERE platform = ? AND user_id = ?";
 constexpr const char* move_order = "UPDATE orders SET household_id = ?, updated_at = ? WHERE id = ?";
 constexpr const char* recent_orders =
     ORDER_COLUMNS "FROM orders o JOIN households h ON h.id = o.household_id LEFT JOIN volunteers v ON v.id = o.volunteer_id "
     "ORDER BY o.id DESC LIMIT ?";
-constexpr const char* last_order_of = household_orders_sql::last_order_of;
 constexpr const char* select_jielong =
     "SELECT text, order_id FROM jielong_entries WHERE platform = ? AND chat_id = ? AND header = ? AND entry_key = ?";
 constexpr const char* upsert_jielong =
@@ -427,30 +424,26 @@ class SqliteStore::Tx final : public handlers::StoreTx {
     }
   }
 
-  // Adds the newer rows of each batched index's table to it once it is min_rows or more behind
+  // Adds inbound's newer rows to message_rows once there are min_rows or more of them
   // (storage/batched_index.hpp). Runs at the end of the writer's transaction, so a batch commits
   // with the rows it covers. Returns the rows added.
-  std::int64_t fill_batched_indexes(std::int64_t min_rows) {
-    std::int64_t added = 0;
-    for (const auto& ix : batched_indexes()) {
-      std::int64_t upto = 0;
-      std::int64_t newest = 0;
-      {
-        auto& q = stmt(ix.behind);
-        if (!q.executeStep()) continue;
-        upto = q.getColumn(0).getInt64();
-        newest = q.getColumn(1).getInt64();
-      }
-      if (newest - upto < min_rows) continue;
-      auto& f = stmt(ix.fill);
-      f.bind(1, upto);
-      f.bind(2, newest);
-      added += f.exec();
-      auto& u = stmt(k_set_batched_upto);
-      u.bind(1, ix.name);
-      u.bind(2, newest);
-      u.exec();
+  std::int64_t fill_message_rows(std::int64_t min_rows) {
+    std::int64_t upto = 0;
+    std::int64_t newest = 0;
+    {
+      auto& q = stmt(message_rows_sql::behind);
+      if (!q.executeStep()) return 0;
+      upto = q.getColumn(0).getInt64();
+      newest = q.getColumn(1).getInt64();
     }
+    if (newest - upto < min_rows) return 0;
+    auto& f = stmt(message_rows_sql::fill);
+    f.bind(1, upto);
+    f.bind(2, newest);
+    auto added = f.exec();
+    auto& u = stmt(message_rows_sql::set_upto);
+    u.bind(1, newest);
+    u.exec();
     return added;
   }
 
@@ -619,7 +612,7 @@ class SqliteStore::Tx final : public handlers::StoreTx {
   }
 
   std::vector<handlers::IsolatedHousehold> isolated_households(UnixTime now) override {
-    auto& q = stmt(sql::isolated_households);
+    auto& q = stmt(household_orders_sql::isolated_households);
     q.bind(1, static_cast<std::int64_t>(now));
     q.bind(2, static_cast<std::int64_t>(now));
     std::vector<handlers::IsolatedHousehold> out;
@@ -743,7 +736,7 @@ class SqliteStore::Tx final : public handlers::StoreTx {
   std::vector<Order> open_orders_of(HouseholdId h) override {
     std::vector<std::int64_t> ids;
     {
-      auto& q = stmt(sql::open_orders_of);
+      auto& q = stmt(household_orders_sql::open_orders_of);
       q.bind(1, h.value);
       while (q.executeStep()) ids.push_back(q.getColumn(0).getInt64());
     }
@@ -765,7 +758,7 @@ class SqliteStore::Tx final : public handlers::StoreTx {
   std::optional<Order> last_order_of(HouseholdId h) override {
     std::int64_t id = 0;
     {
-      auto& q = stmt(sql::last_order_of);
+      auto& q = stmt(household_orders_sql::last_order_of);
       q.bind(1, h.value);
       if (!q.executeStep() || q.getColumn(0).isNull()) return std::nullopt;
       id = q.getColumn(0).getInt64();
@@ -1299,7 +1292,7 @@ void SqliteStore::write(const std::function<void(handlers::StoreTx&)>& fn) {
     try {
       fn(*tx_);
       auto fill_start = std::chrono::steady_clock::now();
-      auto added = tx_->fill_batched_indexes(index_batch_rows_);
+      auto added = tx_->fill_message_rows(index_batch_rows_);
       auto fill_time = std::chrono::steady_clock::now() - fill_start;
       tx_->finish();
       tx.commit();
