@@ -10,6 +10,7 @@
 
 #include "handlers/assign/assigner.hpp"
 
+#include <malloc.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -348,6 +349,29 @@ void run_round(std::size_t orders, int repeats) {
 
 }  // namespace
 
+// Heap held per open order under a flood nobody delivers (no volunteer on shift: every order
+// waits in its building's queue), the case that sets the server's memory under load. Measured
+// as the malloc arena's bytes in use before and after, so it counts the allocator's own
+// overhead per block, which is what RSS pays.
+void run_memory(std::size_t orders) {
+  std::printf("\n== memory: %zu open orders in 500 buildings, nobody on shift ==\n", orders);
+  const std::size_t before = mallinfo2().uordblks;
+  {
+    Assigner a;
+    std::vector<std::string> buildings;
+    for (int b = 0; b < 500; ++b) buildings.push_back(std::to_string(b + 1));
+    Rng rng{42};
+    for (std::size_t i = 0; i < orders; ++i) {
+      (void)a.add_order(OrderId{static_cast<std::int64_t>(i + 1)}, buildings[rng.below(500)],
+                        rng.below(10) == 0, static_cast<UnixTime>(1'800'000'000 + i / 20));
+    }
+    const std::size_t after = mallinfo2().uordblks;
+    std::printf("heap in use %.1f MiB: %.1f bytes per open order\n",
+                static_cast<double>(after - before) / (1024.0 * 1024.0),
+                static_cast<double>(after - before) / static_cast<double>(orders));
+  }
+}
+
 int main(int argc, char** argv) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   const std::size_t orders = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 100'000;
@@ -404,5 +428,6 @@ int main(int argc, char** argv) {
       repeats);
   if (wanted("zone width")) run_zone_width(repeats);
   if (wanted("round split")) run_round(10'000, repeats);
+  if (wanted("memory")) run_memory(10 * orders);
   return 0;
 }

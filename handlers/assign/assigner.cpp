@@ -170,7 +170,7 @@ void Assigner::remove_wide_carrier(Index building, Index vi) {
   carriers.pop_back();
 }
 
-Assigner::OrderKey Assigner::order_key(std::int64_t id, const Order& o) {
+OrderKey Assigner::order_key(std::int64_t id, const Order& o) {
   return OrderKey{.not_urgent = static_cast<std::uint8_t>(o.urgent ? 0 : 1),
                   .created_at = o.created_at,
                   .id = id};
@@ -180,19 +180,17 @@ void Assigner::enqueue(std::int64_t id, Order& o, Outcome& out) {
   o.state = OrderState::queued;
   o.holder = kNone;
   o.assigned_at = 0;
-  // New orders are the youngest, so the end is the usual place: the hint makes it O(1).
-  OrderSet& queue = buildings_[o.building].queue;
+  OrderQueue& queue = buildings_[o.building].queue;
   if (queue.empty()) waiting_buildings_.insert(o.building);
-  const OrderKey key = order_key(id, o);
-  o.queue_pos = queue.emplace_hint(queue.end(), key);
+  queue.insert(order_key(id, o));
   ++queued_;
   if (o.released_by != kNone) ++released_waiting_;
   out.queued.push_back(OrderId{id});
 }
 
-void Assigner::dequeue(Order& o) {
-  OrderSet& queue = buildings_[o.building].queue;
-  queue.erase(o.queue_pos);
+void Assigner::dequeue(std::int64_t id, Order& o) {
+  OrderQueue& queue = buildings_[o.building].queue;
+  queue.erase(order_key(id, o));
   if (queue.empty()) waiting_buildings_.erase(o.building);
   --queued_;
   if (o.released_by != kNone) --released_waiting_;
@@ -204,12 +202,12 @@ void Assigner::give(std::int64_t id, Order& o, Index vi, UnixTime now, AssignRea
   // A coordinator moving a purchased order moves the goods too: it stays purchased.
   if (o.state != OrderState::purchased) {
     o.state = OrderState::assigned;
-    o.awaiting_pos = awaiting_purchase_.emplace_hint(awaiting_purchase_.end(), now, id);
+    awaiting_purchase_.emplace_hint(awaiting_purchase_.end(), now, id);
   }
   o.holder = vi;
   o.released_by = kNone;
   o.assigned_at = now;
-  o.held_pos = vol.orders.emplace_hint(vol.orders.end(), order_key(id, o));
+  vol.orders.emplace_hint(vol.orders.end(), order_key(id, o));
   ++vol.load;
   if (ZoneSlot* slot = zone_slot(vol, o.building)) {
     if (++slot->carrying == 1 && vol.wide) add_wide_carrier(o.building, vi);
@@ -221,15 +219,15 @@ void Assigner::give(std::int64_t id, Order& o, Index vi, UnixTime now, AssignRea
       .urgent = o.urgent});
 }
 
-void Assigner::take_back(Order& o) {
+void Assigner::take_back(std::int64_t id, Order& o) {
   const Index vi = o.holder;
   Volunteer& vol = volunteers_[vi];
-  vol.orders.erase(o.held_pos);
+  vol.orders.erase(order_key(id, o));
   --vol.load;
   if (ZoneSlot* slot = zone_slot(vol, o.building)) {
     if (--slot->carrying == 0 && vol.wide) remove_wide_carrier(o.building, vi);
   }
-  if (o.state == OrderState::assigned) awaiting_purchase_.erase(o.awaiting_pos);
+  if (o.state == OrderState::assigned) awaiting_purchase_.erase({o.assigned_at, id});
   o.holder = kNone;
 }
 
@@ -254,7 +252,7 @@ void Assigner::pull(Index vi, UnixTime now, Outcome& out) {
     std::optional<OrderKey> best;
     auto consider = [&](Index building) {
       for (const OrderKey& k : buildings_[building].queue) {
-        if (released_waiting_ != 0 && orders_.find(k.id)->second.released_by == vi) continue;
+        if (released_waiting_ != 0 && orders_.at(k.id).released_by == vi) continue;
         if (!best || k < *best) best = k;
         return;
       }
@@ -269,8 +267,8 @@ void Assigner::pull(Index vi, UnixTime now, Outcome& out) {
       for (const ZoneSlot& slot : vol.zones) consider(slot.building);
     }
     if (!best) break;
-    Order& o = orders_.find(best->id)->second;
-    dequeue(o);
+    Order& o = orders_.at(best->id);
+    dequeue(best->id, o);
     give(best->id, o, vi, now, AssignReason::from_queue, std::nullopt, out, false);
   }
   reindex(vi);
@@ -292,7 +290,7 @@ void Assigner::set_zones(Index vi, std::vector<Building> zones) {
   vol.zones.clear();
   for (Index b : indices) vol.zones.push_back(ZoneSlot{.building = b, .carrying = 0, .pos = {}});
   for (const OrderKey& k : vol.orders) {
-    if (ZoneSlot* slot = zone_slot(vol, orders_.find(k.id)->second.building)) ++slot->carrying;
+    if (ZoneSlot* slot = zone_slot(vol, orders_.at(k.id).building)) ++slot->carrying;
   }
   vol.wide = vol.zones.size() > wide_zones_;
   if (vol.wide) {
@@ -350,12 +348,12 @@ Outcome Assigner::set_on_shift(VolunteerId v, bool on, UnixTime now) {
   // Copy first: handing back edits vol.orders.
   const std::vector<OrderKey> held(vol.orders.begin(), vol.orders.end());
   for (const OrderKey& k : held) {
-    Order& o = orders_.find(k.id)->second;
+    Order& o = orders_.at(k.id);
     if (o.state == OrderState::purchased) {
       out.kept.push_back(OrderId{k.id});
       continue;
     }
-    take_back(o);
+    take_back(k.id, o);
     place(k.id, o, now, AssignReason::reassigned, v, vi, out);
   }
   return out;
@@ -366,101 +364,100 @@ Outcome Assigner::set_on_shift(VolunteerId v, bool on, UnixTime now) {
 Outcome Assigner::add_order(OrderId id, std::string_view building, bool urgent, UnixTime now) {
   if (orders_.contains(id.value)) return refused(Refusal::order_exists);
   const Index b = intern(building);
-  auto [it, inserted] = orders_.try_emplace(
-      id.value, Order{.building = b, .urgent = urgent, .state = OrderState::queued,
-                      .created_at = now});
+  Order& o = orders_.insert(
+      id.value, Order{.building = b, .urgent = urgent, .state = OrderState::queued, .created_at = now});
   Outcome out;
-  place(id.value, it->second, now, AssignReason::new_order, std::nullopt, kNone, out);
+  place(id.value, o, now, AssignReason::new_order, std::nullopt, kNone, out);
   return out;
 }
 
 Outcome Assigner::mark_purchased(OrderId id) {
-  auto it = orders_.find(id.value);
-  if (it == orders_.end()) return refused(Refusal::order_not_found);
-  Order& o = it->second;
+  Order* found = orders_.find(id.value);
+  if (found == nullptr) return refused(Refusal::order_not_found);
+  Order& o = *found;
   if (o.state == OrderState::queued) return refused(Refusal::not_assigned);
   if (o.state == OrderState::purchased) return refused(Refusal::already_purchased);
-  awaiting_purchase_.erase(o.awaiting_pos);
+  awaiting_purchase_.erase({o.assigned_at, id.value});
   o.state = OrderState::purchased;
   return {};
 }
 
 Outcome Assigner::set_urgent(OrderId id, bool urgent) {
-  auto it = orders_.find(id.value);
-  if (it == orders_.end()) return refused(Refusal::order_not_found);
-  Order& o = it->second;
+  Order* found = orders_.find(id.value);
+  if (found == nullptr) return refused(Refusal::order_not_found);
+  Order& o = *found;
   if (o.urgent == urgent) return {};
   if (o.state == OrderState::queued) {
     // A waiting order has no candidate (the queue invariant), so moving it up changes who
     // gets it next, not whether anyone gets it now.
-    dequeue(o);
+    dequeue(id.value, o);
     o.urgent = urgent;
     Outcome scratch;
     enqueue(id.value, o, scratch);
   } else {
     OrderSet& held = volunteers_[o.holder].orders;
-    held.erase(o.held_pos);
+    held.erase(order_key(id.value, o));
     o.urgent = urgent;
-    o.held_pos = held.insert(order_key(id.value, o)).first;
+    held.insert(order_key(id.value, o));
   }
   return {};
 }
 
 Outcome Assigner::complete(OrderId id, UnixTime now) {
-  auto it = orders_.find(id.value);
-  if (it == orders_.end()) return refused(Refusal::order_not_found);
-  if (it->second.state == OrderState::queued) return refused(Refusal::not_assigned);
-  const Index holder = it->second.holder;
-  take_back(it->second);
-  orders_.erase(it);
+  Order* found = orders_.find(id.value);
+  if (found == nullptr) return refused(Refusal::order_not_found);
+  if (found->state == OrderState::queued) return refused(Refusal::not_assigned);
+  const Index holder = found->holder;
+  take_back(id.value, *found);
+  orders_.erase(id.value);
   Outcome out;
   pull(holder, now, out);
   return out;
 }
 
 Outcome Assigner::cancel(OrderId id, UnixTime now) {
-  auto it = orders_.find(id.value);
-  if (it == orders_.end()) return refused(Refusal::order_not_found);
+  Order* found = orders_.find(id.value);
+  if (found == nullptr) return refused(Refusal::order_not_found);
   Outcome out;
-  if (it->second.state == OrderState::queued) {
-    dequeue(it->second);
-    orders_.erase(it);
+  if (found->state == OrderState::queued) {
+    dequeue(id.value, *found);
+    orders_.erase(id.value);
     return out;
   }
-  const Index holder = it->second.holder;
-  take_back(it->second);
-  orders_.erase(it);
+  const Index holder = found->holder;
+  take_back(id.value, *found);
+  orders_.erase(id.value);
   pull(holder, now, out);
   return out;
 }
 
 Outcome Assigner::claim(OrderId id, VolunteerId v, UnixTime now) {
-  auto it = orders_.find(id.value);
-  if (it == orders_.end()) return refused(Refusal::order_not_found);
+  Order* found = orders_.find(id.value);
+  if (found == nullptr) return refused(Refusal::order_not_found);
   const Index vi = find_volunteer(v);
   if (vi == kNone) return refused(Refusal::volunteer_not_found);
-  Order& o = it->second;
+  Order& o = *found;
   Volunteer& vol = volunteers_[vi];
   if (o.state != OrderState::queued) return refused(Refusal::not_in_queue);
   if (!vol.on_shift) return refused(Refusal::off_shift);
   if (zone_slot(vol, o.building) == nullptr) return refused(Refusal::zone_not_covered);
   if (vol.load >= vol.capacity) return refused(Refusal::at_capacity);
   Outcome out;
-  dequeue(o);
+  dequeue(id.value, o);
   give(id.value, o, vi, now, AssignReason::claimed, std::nullopt, out);
   return out;
 }
 
 Outcome Assigner::release(OrderId id, VolunteerId v, UnixTime now) {
-  auto it = orders_.find(id.value);
-  if (it == orders_.end()) return refused(Refusal::order_not_found);
+  Order* found = orders_.find(id.value);
+  if (found == nullptr) return refused(Refusal::order_not_found);
   const Index vi = find_volunteer(v);
   if (vi == kNone) return refused(Refusal::volunteer_not_found);
-  Order& o = it->second;
+  Order& o = *found;
   if (o.holder != vi) return refused(Refusal::not_yours);
   if (o.state == OrderState::purchased) return refused(Refusal::already_purchased);
   Outcome out;
-  take_back(o);
+  take_back(id.value, o);
   o.released_by = vi;
   place(id.value, o, now, AssignReason::reassigned, v, vi, out);
   pull(vi, now, out);
@@ -468,11 +465,11 @@ Outcome Assigner::release(OrderId id, VolunteerId v, UnixTime now) {
 }
 
 Outcome Assigner::force_assign(OrderId id, VolunteerId v, UnixTime now) {
-  auto it = orders_.find(id.value);
-  if (it == orders_.end()) return refused(Refusal::order_not_found);
+  Order* found = orders_.find(id.value);
+  if (found == nullptr) return refused(Refusal::order_not_found);
   const Index vi = find_volunteer(v);
   if (vi == kNone) return refused(Refusal::volunteer_not_found);
-  Order& o = it->second;
+  Order& o = *found;
   if (o.holder == vi) return refused(Refusal::already_yours);
   Volunteer& vol = volunteers_[vi];
   Outcome out;
@@ -480,12 +477,12 @@ Outcome Assigner::force_assign(OrderId id, VolunteerId v, UnixTime now) {
                                .zone_not_covered = zone_slot(vol, o.building) == nullptr,
                                .off_shift = !vol.on_shift};
   if (o.state == OrderState::queued) {
-    dequeue(o);
+    dequeue(id.value, o);
     give(id.value, o, vi, now, AssignReason::coordinator, std::nullopt, out);
     return out;
   }
   const Index previous = o.holder;
-  take_back(o);
+  take_back(id.value, o);
   give(id.value, o, vi, now, AssignReason::coordinator, volunteers_[previous].id, out);
   pull(previous, now, out);
   return out;
@@ -531,10 +528,9 @@ RoundSplit Assigner::split_round(std::span<const RoundOrder> orders, UnixTime no
   Outcome& out = result.outcome;
   for (const RoundOrder* r : sequence) {
     const Index b = intern(r->building);
-    auto [it, inserted] = orders_.try_emplace(
-        r->id.value, Order{.building = b, .urgent = r->urgent, .state = OrderState::queued,
-                           .created_at = r->created_at});
-    place(r->id.value, it->second, now, AssignReason::round, std::nullopt, kNone, out);
+    Order& o = orders_.insert(r->id.value, Order{.building = b, .urgent = r->urgent,
+                                                 .state = OrderState::queued, .created_at = r->created_at});
+    place(r->id.value, o, now, AssignReason::round, std::nullopt, kNone, out);
   }
 
   std::map<VolunteerId, std::vector<const RoundOrder*>> per_volunteer;
@@ -586,16 +582,15 @@ Outcome Assigner::restore_order(OrderId id, std::string_view building, bool urge
     if (vi == kNone) return refused(Refusal::volunteer_not_found);
   }
   const Index b = intern(building);
-  auto [it, inserted] = orders_.try_emplace(
-      id.value, Order{.building = b, .urgent = urgent, .state = OrderState::queued,
-                      .created_at = created_at});
+  Order& o = orders_.insert(
+      id.value, Order{.building = b, .urgent = urgent, .state = OrderState::queued, .created_at = created_at});
   // Restoring is not news: nothing to announce, so the record goes to a scratch Outcome.
   Outcome scratch;
   if (vi == kNone) {
-    enqueue(id.value, it->second, scratch);
+    enqueue(id.value, o, scratch);
   } else {
-    if (purchased) it->second.state = OrderState::purchased;
-    give(id.value, it->second, vi, assigned_at, AssignReason::new_order, std::nullopt, scratch);
+    if (purchased) o.state = OrderState::purchased;
+    give(id.value, o, vi, assigned_at, AssignReason::new_order, std::nullopt, scratch);
   }
   return {};
 }
@@ -604,10 +599,10 @@ Outcome Assigner::drain_queue(UnixTime now) {
   Outcome out;
   const std::vector<OrderKey> waiting = queued_keys();
   for (const OrderKey& k : waiting) {
-    Order& o = orders_.find(k.id)->second;
+    Order& o = orders_.at(k.id);
     const Index vi = best_candidate(o.building, o.released_by);
     if (vi == kNone) continue;
-    dequeue(o);
+    dequeue(k.id, o);
     give(k.id, o, vi, now, AssignReason::from_queue, std::nullopt, out);
   }
   return out;
@@ -615,10 +610,10 @@ Outcome Assigner::drain_queue(UnixTime now) {
 
 // --- queries ---------------------------------------------------------------------------
 
-std::vector<Assigner::OrderKey> Assigner::queued_keys() const {
+std::vector<OrderKey> Assigner::queued_keys() const {
   // A k-way merge of the building queues. Listing the queue is rare (a coordinator asks, or
   // once at start), so no global index is kept up to date on every order for it.
-  using Range = std::pair<OrderSet::const_iterator, OrderSet::const_iterator>;
+  using Range = std::pair<OrderQueue::const_iterator, OrderQueue::const_iterator>;
   std::vector<Range> heads;
   heads.reserve(waiting_buildings_.size());
   for (Index b : waiting_buildings_) {
@@ -643,7 +638,7 @@ std::vector<Assigner::OrderKey> Assigner::queued_keys() const {
 
 std::vector<OrderView> Assigner::queue() const {
   std::vector<OrderView> result;
-  for (const OrderKey& k : queued_keys()) result.push_back(view(k.id, orders_.find(k.id)->second));
+  for (const OrderKey& k : queued_keys()) result.push_back(view(k.id, orders_.at(k.id)));
   return result;
 }
 
@@ -680,9 +675,9 @@ std::vector<VolunteerView> Assigner::volunteers() const {
 }
 
 std::optional<OrderView> Assigner::order(OrderId id) const {
-  auto it = orders_.find(id.value);
-  if (it == orders_.end()) return std::nullopt;
-  return view(it->first, it->second);
+  const Order* o = orders_.find(id.value);
+  if (o == nullptr) return std::nullopt;
+  return view(id.value, *o);
 }
 
 std::vector<OrderView> Assigner::orders_of(VolunteerId v) const {
@@ -690,7 +685,7 @@ std::vector<OrderView> Assigner::orders_of(VolunteerId v) const {
   const Index vi = find_volunteer(v);
   if (vi == kNone) return result;
   for (const OrderKey& k : volunteers_[vi].orders) {
-    result.push_back(view(k.id, orders_.find(k.id)->second));
+    result.push_back(view(k.id, orders_.at(k.id)));
   }
   return result;
 }
@@ -700,7 +695,7 @@ std::vector<OverdueOrder> Assigner::overdue(UnixTime now, UnixTime max_age) cons
   const UnixTime limit = now - max_age;
   for (const auto& [assigned_at, id] : awaiting_purchase_) {
     if (assigned_at >= limit) break;
-    const Order& o = orders_.find(id)->second;
+    const Order& o = orders_.at(id);
     result.push_back(OverdueOrder{
         .id = OrderId{id}, .volunteer = volunteers_[o.holder].id, .assigned_at = assigned_at});
   }

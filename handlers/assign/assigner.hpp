@@ -28,6 +28,8 @@
 // iterators into its own containers).
 
 #include "handlers/assign/ids.hpp"
+#include "handlers/assign/order_queue.hpp"
+#include "handlers/assign/order_table.hpp"
 #include "handlers/assign/outcome.hpp"
 
 #include <cstdint>
@@ -44,7 +46,7 @@
 
 namespace supplybot::handlers {
 
-enum class OrderState { queued, assigned, purchased };
+enum class OrderState : std::uint8_t { queued, assigned, purchased };
 
 std::string_view to_string(OrderState s);
 
@@ -184,21 +186,13 @@ class Assigner {
   };
   using CandidateSet = std::set<CandidateKey>;
 
-  // Queue and list order: urgent first, then oldest, then lowest id.
-  struct OrderKey {
-    std::uint8_t not_urgent;
-    UnixTime created_at;
-    std::int64_t id;
-    auto operator<=>(const OrderKey&) const = default;
-  };
-
-  using OrderSet = std::set<OrderKey>;
+  using OrderSet = std::set<OrderKey>;  // a volunteer's held orders, in OrderKey order
   using AgeSet = std::set<std::pair<UnixTime, std::int64_t>>;  // (assigned_at, order id)
 
   struct BuildingState {
     Building name{};
     CandidateSet candidates{};  // narrow on-shift volunteers covering it with load < capacity
-    OrderSet queue{};           // its waiting orders
+    OrderQueue queue{};         // its waiting orders
     // Wide volunteers covering it and holding orders for it, whatever their shift or load
     // (filtered when read); changes only when such a count goes 0 <-> 1.
     std::vector<Index> wide_carriers{};
@@ -223,19 +217,21 @@ class Assigner {
     OrderSet orders{};  // open orders held
   };
 
+  // 32 bytes: every open order has one, and under a flood they all stay open. Its entries in
+  // the ordered indexes are found by key (building queue: order_key; holder's orders:
+  // order_key; awaiting_purchase_: (assigned_at, id)), not by stored iterators, which would
+  // add 24 bytes.
   struct Order {
-    Index building;
-    bool urgent;
-    OrderState state;
+    Index building{kNone};  // kNone only in OrderTable's empty slots
     Index holder{kNone};
     Index released_by{kNone};  // never handed straight back to this volunteer
-    UnixTime created_at;
+    bool urgent{false};
+    OrderState state{OrderState::queued};
+    UnixTime created_at{0};
     UnixTime assigned_at{0};
-    // Positions in the ordered indexes, so removal never searches a large tree.
-    OrderSet::iterator queue_pos{};      // building queue, while queued
-    OrderSet::iterator held_pos{};       // holder's orders, while held
-    AgeSet::iterator awaiting_pos{};     // awaiting_purchase_, while assigned
+    bool vacant() const { return building == kNone; }
   };
+  static_assert(sizeof(Order) == 32);
 
   struct StringHash {
     using is_transparent = void;
@@ -259,14 +255,14 @@ class Assigner {
   static OrderKey order_key(std::int64_t id, const Order& o);
 
   void enqueue(std::int64_t id, Order& o, Outcome& out);
-  void dequeue(Order& o);
+  void dequeue(std::int64_t id, Order& o);
   // Gives order `id` to volunteer vi, recording the assignment. reindex_now false: the caller
   // reindexes vi before anything reads the candidate sets again.
   void give(std::int64_t id, Order& o, Index vi, UnixTime now, AssignReason reason,
             std::optional<VolunteerId> from, Outcome& out, bool reindex_now = true);
   // Takes the order away from its holder without reindexing the holder: the caller then calls
   // pull(holder), which reindexes, or the holder is off shift and not indexed anyway.
-  void take_back(Order& o);
+  void take_back(std::int64_t id, Order& o);
   // Gives the order to the best candidate other than `exclude`, or queues it.
   void place(std::int64_t id, Order& o, UnixTime now, AssignReason reason,
              std::optional<VolunteerId> from, Index exclude, Outcome& out);
@@ -283,7 +279,7 @@ class Assigner {
   std::unordered_map<std::string, Index, StringHash, std::equal_to<>> building_index_;
   std::vector<Volunteer> volunteers_;
   std::unordered_map<std::int64_t, Index> volunteer_index_;
-  std::unordered_map<std::int64_t, Order> orders_;
+  OrderTable<Order> orders_;
   std::size_t queued_{0};              // orders in all building queues
   std::set<Index> waiting_buildings_;  // buildings whose queue is not empty
   std::size_t released_waiting_{0};    // queued orders that carry released_by
