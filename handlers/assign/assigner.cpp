@@ -202,12 +202,12 @@ void Assigner::give(std::int64_t id, Order& o, Index vi, UnixTime now, AssignRea
   // A coordinator moving a purchased order moves the goods too: it stays purchased.
   if (o.state != OrderState::purchased) {
     o.state = OrderState::assigned;
-    awaiting_purchase_.emplace_hint(awaiting_purchase_.end(), now, id);
+    o.awaiting_pos = awaiting_purchase_.emplace_hint(awaiting_purchase_.end(), now, id);
   }
   o.holder = vi;
   o.released_by = kNone;
   o.assigned_at = now;
-  vol.orders.emplace_hint(vol.orders.end(), order_key(id, o));
+  o.held_pos = vol.orders.emplace_hint(vol.orders.end(), order_key(id, o));
   ++vol.load;
   if (ZoneSlot* slot = zone_slot(vol, o.building)) {
     if (++slot->carrying == 1 && vol.wide) add_wide_carrier(o.building, vi);
@@ -219,15 +219,15 @@ void Assigner::give(std::int64_t id, Order& o, Index vi, UnixTime now, AssignRea
       .urgent = o.urgent});
 }
 
-void Assigner::take_back(std::int64_t id, Order& o) {
+void Assigner::take_back(Order& o) {
   const Index vi = o.holder;
   Volunteer& vol = volunteers_[vi];
-  vol.orders.erase(order_key(id, o));
+  vol.orders.erase(o.held_pos);
   --vol.load;
   if (ZoneSlot* slot = zone_slot(vol, o.building)) {
     if (--slot->carrying == 0 && vol.wide) remove_wide_carrier(o.building, vi);
   }
-  if (o.state == OrderState::assigned) awaiting_purchase_.erase({o.assigned_at, id});
+  if (o.state == OrderState::assigned) awaiting_purchase_.erase(o.awaiting_pos);
   o.holder = kNone;
 }
 
@@ -353,7 +353,7 @@ Outcome Assigner::set_on_shift(VolunteerId v, bool on, UnixTime now) {
       out.kept.push_back(OrderId{k.id});
       continue;
     }
-    take_back(k.id, o);
+    take_back(o);
     place(k.id, o, now, AssignReason::reassigned, v, vi, out);
   }
   return out;
@@ -377,7 +377,7 @@ Outcome Assigner::mark_purchased(OrderId id) {
   Order& o = *found;
   if (o.state == OrderState::queued) return refused(Refusal::not_assigned);
   if (o.state == OrderState::purchased) return refused(Refusal::already_purchased);
-  awaiting_purchase_.erase({o.assigned_at, id.value});
+  awaiting_purchase_.erase(o.awaiting_pos);
   o.state = OrderState::purchased;
   return {};
 }
@@ -396,9 +396,9 @@ Outcome Assigner::set_urgent(OrderId id, bool urgent) {
     enqueue(id.value, o, scratch);
   } else {
     OrderSet& held = volunteers_[o.holder].orders;
-    held.erase(order_key(id.value, o));
+    held.erase(o.held_pos);
     o.urgent = urgent;
-    held.insert(order_key(id.value, o));
+    o.held_pos = held.insert(order_key(id.value, o)).first;
   }
   return {};
 }
@@ -408,7 +408,7 @@ Outcome Assigner::complete(OrderId id, UnixTime now) {
   if (found == nullptr) return refused(Refusal::order_not_found);
   if (found->state == OrderState::queued) return refused(Refusal::not_assigned);
   const Index holder = found->holder;
-  take_back(id.value, *found);
+  take_back(*found);
   orders_.erase(id.value);
   Outcome out;
   pull(holder, now, out);
@@ -425,7 +425,7 @@ Outcome Assigner::cancel(OrderId id, UnixTime now) {
     return out;
   }
   const Index holder = found->holder;
-  take_back(id.value, *found);
+  take_back(*found);
   orders_.erase(id.value);
   pull(holder, now, out);
   return out;
@@ -457,7 +457,7 @@ Outcome Assigner::release(OrderId id, VolunteerId v, UnixTime now) {
   if (o.holder != vi) return refused(Refusal::not_yours);
   if (o.state == OrderState::purchased) return refused(Refusal::already_purchased);
   Outcome out;
-  take_back(id.value, o);
+  take_back(o);
   o.released_by = vi;
   place(id.value, o, now, AssignReason::reassigned, v, vi, out);
   pull(vi, now, out);
@@ -482,7 +482,7 @@ Outcome Assigner::force_assign(OrderId id, VolunteerId v, UnixTime now) {
     return out;
   }
   const Index previous = o.holder;
-  take_back(id.value, o);
+  take_back(o);
   give(id.value, o, vi, now, AssignReason::coordinator, volunteers_[previous].id, out);
   pull(previous, now, out);
   return out;

@@ -217,10 +217,11 @@ class Assigner {
     OrderSet orders{};  // open orders held
   };
 
-  // 32 bytes: every open order has one, and under a flood they all stay open. Its entries in
-  // the ordered indexes are found by key (building queue: order_key; holder's orders:
-  // order_key; awaiting_purchase_: (assigned_at, id)), not by stored iterators, which would
-  // add 24 bytes.
+  // 48 bytes: every open order has one, and under a flood they all stay open. Its entry in
+  // the building queue is found by key (order_key: a binary search in a deque, and nearly
+  // always at an end); its entries in the held orders' sets are kept as iterators, because
+  // those are red-black trees where a search by key costs a walk of cache misses (tried:
+  // complete +35 % in assign_bench).
   struct Order {
     Index building{kNone};  // kNone only in OrderTable's empty slots
     Index holder{kNone};
@@ -229,9 +230,11 @@ class Assigner {
     OrderState state{OrderState::queued};
     UnixTime created_at{0};
     UnixTime assigned_at{0};
+    OrderSet::iterator held_pos{};   // holder's orders, while held
+    AgeSet::iterator awaiting_pos{};  // awaiting_purchase_, while assigned
     bool vacant() const { return building == kNone; }
   };
-  static_assert(sizeof(Order) == 32);
+  static_assert(sizeof(Order) == 48);
 
   struct StringHash {
     using is_transparent = void;
@@ -262,7 +265,7 @@ class Assigner {
             std::optional<VolunteerId> from, Outcome& out, bool reindex_now = true);
   // Takes the order away from its holder without reindexing the holder: the caller then calls
   // pull(holder), which reindexes, or the holder is off shift and not indexed anyway.
-  void take_back(std::int64_t id, Order& o);
+  void take_back(Order& o);
   // Gives the order to the best candidate other than `exclude`, or queues it.
   void place(std::int64_t id, Order& o, UnixTime now, AssignReason reason,
              std::optional<VolunteerId> from, Index exclude, Outcome& out);
