@@ -5,6 +5,8 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <dlfcn.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <functional>
@@ -182,6 +184,12 @@ Service::Service(config::Config config) : impl_(std::make_unique<Impl>(checked(c
 
 Service::~Service() { stop(); }
 
+namespace {
+// The malloc the process really runs on (the supplybot binary links jemalloc, docs/decisions.md;
+// a library or test program linking this code keeps glibc's): jemalloc alone defines mallctl.
+const char* allocator_name() { return dlsym(RTLD_DEFAULT, "mallctl") != nullptr ? "jemalloc" : "glibc"; }
+}  // namespace
+
 void Service::start() {
   auto& im = *impl_;
   if (im.started) return;
@@ -191,7 +199,7 @@ void Service::start() {
   im.pool.start();
   im.started = true;
   log::info("server", {{"event", "listening"}, {"address", im.config.server.host}, {"port", std::to_string(im.server.port())},
-                       {"threads", std::to_string(im.thread_count())},
+                       {"threads", std::to_string(im.thread_count())}, {"allocator", allocator_name()},
                        {"max_connections", std::to_string(im.server.max_connections())}, {"telegram", im.config.telegram.bot_token.empty() ? "off" : "on"},
                        {"catalog_items", std::to_string(im.parser.catalog().size())}});
 }

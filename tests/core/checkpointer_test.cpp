@@ -66,8 +66,10 @@ TEST_CASE("checkpointer: the thread copies the WAL into the database, the writer
   CHECK(st.checkpoints > 0);
   CHECK(st.frames_copied > 0);
   // No more than were written (it once counted -1 as copied): each commit writes at most three
-  // pages, the row's own (3,000 bytes), the table's root and page 1 (the database size).
-  CHECK(st.frames_copied <= 3 * 400);
+  // pages, the row's own (3,000 bytes), the table's root and page 1 (the database size), and
+  // the CREATE TABLE before them two (page 1 and the new root), still in the WAL when the
+  // thread starts (seen: 1,201 copied).
+  CHECK(st.frames_copied <= 3 * 400 + 2);
   CHECK(st.writer_checkpoints == 0);
   CHECK(st.failed == 0);
   // The rows are in the database file itself now, not only in the WAL (before the fix the

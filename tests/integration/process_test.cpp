@@ -63,6 +63,8 @@ TEST_CASE("process: serve answers, then exits 0 on SIGTERM") {
   std::ifstream in(log);
   std::string all((std::istreambuf_iterator<char>(in)), {});
   CHECK(all.find("event=stopped") != std::string::npos);
+  // The binary runs on the malloc it was built for (jemalloc unless SUPPLYBOT_JEMALLOC=OFF).
+  CHECK(all.find(std::string("allocator=") + SUPPLYBOT_EXPECT_ALLOCATOR) != std::string::npos);
 }
 
 TEST_CASE("process: an invalid config names the key and exits non-zero") {
