@@ -1,6 +1,7 @@
 #include "handlers/assign/assigner.hpp"
 
 #include <algorithm>
+#include <cassert>
 #include <map>
 #include <tuple>
 #include <unordered_set>
@@ -177,9 +178,8 @@ OrderKey Assigner::order_key(std::int64_t id, const Order& o) {
 }
 
 void Assigner::enqueue(std::int64_t id, Order& o, Outcome& out) {
+  assert(!o.held);
   o.state = OrderState::queued;
-  o.holder = kNone;
-  o.assigned_at = 0;
   OrderQueue& queue = buildings_[o.building].queue;
   if (queue.empty()) waiting_buildings_.insert(o.building);
   queue.insert(order_key(id, o));
@@ -198,16 +198,18 @@ void Assigner::dequeue(std::int64_t id, Order& o) {
 
 void Assigner::give(std::int64_t id, Order& o, Index vi, UnixTime now, AssignReason reason,
                     std::optional<VolunteerId> from, Outcome& out, bool reindex_now) {
+  assert(!o.held);
   Volunteer& vol = volunteers_[vi];
+  Holding h{.holder = vi, .assigned_at = now};
   // A coordinator moving a purchased order moves the goods too: it stays purchased.
   if (o.state != OrderState::purchased) {
     o.state = OrderState::assigned;
-    o.awaiting_pos = awaiting_purchase_.emplace_hint(awaiting_purchase_.end(), now, id);
+    h.awaiting_pos = awaiting_purchase_.emplace_hint(awaiting_purchase_.end(), now, id);
   }
-  o.holder = vi;
   o.released_by = kNone;
-  o.assigned_at = now;
-  o.held_pos = vol.orders.emplace_hint(vol.orders.end(), order_key(id, o));
+  o.held = true;
+  h.held_pos = vol.orders.emplace_hint(vol.orders.end(), order_key(id, o));
+  holdings_.insert(id, h);
   ++vol.load;
   if (ZoneSlot* slot = zone_slot(vol, o.building)) {
     if (++slot->carrying == 1 && vol.wide) add_wide_carrier(o.building, vi);
@@ -219,16 +221,18 @@ void Assigner::give(std::int64_t id, Order& o, Index vi, UnixTime now, AssignRea
       .urgent = o.urgent});
 }
 
-void Assigner::take_back(Order& o) {
-  const Index vi = o.holder;
+void Assigner::take_back(std::int64_t id, Order& o) {
+  const Holding& h = holdings_.at(id);
+  const Index vi = h.holder;
   Volunteer& vol = volunteers_[vi];
-  vol.orders.erase(o.held_pos);
+  vol.orders.erase(h.held_pos);
   --vol.load;
   if (ZoneSlot* slot = zone_slot(vol, o.building)) {
     if (--slot->carrying == 0 && vol.wide) remove_wide_carrier(o.building, vi);
   }
-  if (o.state == OrderState::assigned) awaiting_purchase_.erase(o.awaiting_pos);
-  o.holder = kNone;
+  if (o.state == OrderState::assigned) awaiting_purchase_.erase(h.awaiting_pos);
+  holdings_.erase(id);
+  o.held = false;
 }
 
 void Assigner::place(std::int64_t id, Order& o, UnixTime now, AssignReason reason,
@@ -308,8 +312,12 @@ OrderView Assigner::view(std::int64_t id, const Order& o) const {
               .state = o.state,
               .holder = std::nullopt,
               .created_at = o.created_at,
-              .assigned_at = o.assigned_at};
-  if (o.holder != kNone) v.holder = volunteers_[o.holder].id;
+              .assigned_at = 0};
+  if (o.held) {
+    const Holding& h = holdings_.at(id);
+    v.holder = volunteers_[h.holder].id;
+    v.assigned_at = h.assigned_at;
+  }
   return v;
 }
 
@@ -353,7 +361,7 @@ Outcome Assigner::set_on_shift(VolunteerId v, bool on, UnixTime now) {
       out.kept.push_back(OrderId{k.id});
       continue;
     }
-    take_back(o);
+    take_back(k.id, o);
     place(k.id, o, now, AssignReason::reassigned, v, vi, out);
   }
   return out;
@@ -377,7 +385,7 @@ Outcome Assigner::mark_purchased(OrderId id) {
   Order& o = *found;
   if (o.state == OrderState::queued) return refused(Refusal::not_assigned);
   if (o.state == OrderState::purchased) return refused(Refusal::already_purchased);
-  awaiting_purchase_.erase(o.awaiting_pos);
+  awaiting_purchase_.erase(holdings_.at(id.value).awaiting_pos);
   o.state = OrderState::purchased;
   return {};
 }
@@ -395,10 +403,11 @@ Outcome Assigner::set_urgent(OrderId id, bool urgent) {
     Outcome scratch;
     enqueue(id.value, o, scratch);
   } else {
-    OrderSet& held = volunteers_[o.holder].orders;
-    held.erase(o.held_pos);
+    Holding& h = holdings_.at(id.value);
+    OrderSet& held = volunteers_[h.holder].orders;
+    held.erase(h.held_pos);
     o.urgent = urgent;
-    o.held_pos = held.insert(order_key(id.value, o)).first;
+    h.held_pos = held.insert(order_key(id.value, o)).first;
   }
   return {};
 }
@@ -407,8 +416,8 @@ Outcome Assigner::complete(OrderId id, UnixTime now) {
   Order* found = orders_.find(id.value);
   if (found == nullptr) return refused(Refusal::order_not_found);
   if (found->state == OrderState::queued) return refused(Refusal::not_assigned);
-  const Index holder = found->holder;
-  take_back(*found);
+  const Index holder = holdings_.at(id.value).holder;
+  take_back(id.value, *found);
   orders_.erase(id.value);
   Outcome out;
   pull(holder, now, out);
@@ -424,8 +433,8 @@ Outcome Assigner::cancel(OrderId id, UnixTime now) {
     orders_.erase(id.value);
     return out;
   }
-  const Index holder = found->holder;
-  take_back(*found);
+  const Index holder = holdings_.at(id.value).holder;
+  take_back(id.value, *found);
   orders_.erase(id.value);
   pull(holder, now, out);
   return out;
@@ -454,10 +463,10 @@ Outcome Assigner::release(OrderId id, VolunteerId v, UnixTime now) {
   const Index vi = find_volunteer(v);
   if (vi == kNone) return refused(Refusal::volunteer_not_found);
   Order& o = *found;
-  if (o.holder != vi) return refused(Refusal::not_yours);
+  if (holder_of(id.value, o) != vi) return refused(Refusal::not_yours);
   if (o.state == OrderState::purchased) return refused(Refusal::already_purchased);
   Outcome out;
-  take_back(o);
+  take_back(id.value, o);
   o.released_by = vi;
   place(id.value, o, now, AssignReason::reassigned, v, vi, out);
   pull(vi, now, out);
@@ -470,7 +479,7 @@ Outcome Assigner::force_assign(OrderId id, VolunteerId v, UnixTime now) {
   const Index vi = find_volunteer(v);
   if (vi == kNone) return refused(Refusal::volunteer_not_found);
   Order& o = *found;
-  if (o.holder == vi) return refused(Refusal::already_yours);
+  if (holder_of(id.value, o) == vi) return refused(Refusal::already_yours);
   Volunteer& vol = volunteers_[vi];
   Outcome out;
   out.warnings = ForceWarnings{.over_capacity = vol.load + 1 > vol.capacity,
@@ -481,8 +490,8 @@ Outcome Assigner::force_assign(OrderId id, VolunteerId v, UnixTime now) {
     give(id.value, o, vi, now, AssignReason::coordinator, std::nullopt, out);
     return out;
   }
-  const Index previous = o.holder;
-  take_back(o);
+  const Index previous = holdings_.at(id.value).holder;
+  take_back(id.value, o);
   give(id.value, o, vi, now, AssignReason::coordinator, volunteers_[previous].id, out);
   pull(previous, now, out);
   return out;
@@ -695,9 +704,8 @@ std::vector<OverdueOrder> Assigner::overdue(UnixTime now, UnixTime max_age) cons
   const UnixTime limit = now - max_age;
   for (const auto& [assigned_at, id] : awaiting_purchase_) {
     if (assigned_at >= limit) break;
-    const Order& o = orders_.at(id);
     result.push_back(OverdueOrder{
-        .id = OrderId{id}, .volunteer = volunteers_[o.holder].id, .assigned_at = assigned_at});
+        .id = OrderId{id}, .volunteer = volunteers_[holdings_.at(id).holder].id, .assigned_at = assigned_at});
   }
   return result;
 }

@@ -217,24 +217,30 @@ class Assigner {
     OrderSet orders{};  // open orders held
   };
 
-  // 48 bytes: every open order has one, and under a flood they all stay open. Its entry in
-  // the building queue is found by key (order_key: a binary search in a deque, and nearly
-  // always at an end); its entries in the held orders' sets are kept as iterators, because
-  // those are red-black trees where a search by key costs a walk of cache misses (tried:
-  // complete +35 % in assign_bench).
+  // 24 bytes: every open order has one, and under a flood with nobody to deliver they all stay
+  // open, waiting. Its entry in the building queue is found by key (order_key: a binary search
+  // in a deque, nearly always ending at an end). What only a held order needs is in Holding.
   struct Order {
     Index building{kNone};  // kNone only in OrderTable's empty slots
-    Index holder{kNone};
     Index released_by{kNone};  // never handed straight back to this volunteer
     bool urgent{false};
     OrderState state{OrderState::queued};
+    bool held{false};  // has a Holding (exactly when state is not queued)
     UnixTime created_at{0};
-    UnixTime assigned_at{0};
-    OrderSet::iterator held_pos{};   // holder's orders, while held
-    AgeSet::iterator awaiting_pos{};  // awaiting_purchase_, while assigned
     bool vacant() const { return building == kNone; }
   };
-  static_assert(sizeof(Order) == 48);
+  static_assert(sizeof(Order) == 24);
+
+  // A held order's holder and its entries in the held orders' sets, kept as iterators: those
+  // are red-black trees where a search by key costs a walk of cache misses (tried: complete
+  // +35 % in assign_bench). Held orders are bounded by the volunteers' capacities.
+  struct Holding {
+    Index holder{kNone};  // kNone only in OrderTable's empty slots
+    UnixTime assigned_at{0};
+    OrderSet::iterator held_pos{};   // holder's orders
+    AgeSet::iterator awaiting_pos{};  // awaiting_purchase_, while assigned
+    bool vacant() const { return holder == kNone; }
+  };
 
   struct StringHash {
     using is_transparent = void;
@@ -256,6 +262,7 @@ class Assigner {
   void add_wide_carrier(Index building, Index vi);
   void remove_wide_carrier(Index building, Index vi);
   static OrderKey order_key(std::int64_t id, const Order& o);
+  Index holder_of(std::int64_t id, const Order& o) const { return o.held ? holdings_.at(id).holder : kNone; }
 
   void enqueue(std::int64_t id, Order& o, Outcome& out);
   void dequeue(std::int64_t id, Order& o);
@@ -265,7 +272,7 @@ class Assigner {
             std::optional<VolunteerId> from, Outcome& out, bool reindex_now = true);
   // Takes the order away from its holder without reindexing the holder: the caller then calls
   // pull(holder), which reindexes, or the holder is off shift and not indexed anyway.
-  void take_back(Order& o);
+  void take_back(std::int64_t id, Order& o);
   // Gives the order to the best candidate other than `exclude`, or queues it.
   void place(std::int64_t id, Order& o, UnixTime now, AssignReason reason,
              std::optional<VolunteerId> from, Index exclude, Outcome& out);
@@ -283,6 +290,7 @@ class Assigner {
   std::vector<Volunteer> volunteers_;
   std::unordered_map<std::int64_t, Index> volunteer_index_;
   OrderTable<Order> orders_;
+  OrderTable<Holding> holdings_;  // the held orders' (an erase may move others: see OrderTable)
   std::size_t queued_{0};              // orders in all building queues
   std::set<Index> waiting_buildings_;  // buildings whose queue is not empty
   std::size_t released_waiting_{0};    // queued orders that carry released_by
