@@ -4,7 +4,8 @@
 
 namespace supplybot::storage {
 namespace sql {
-// ?1: the round, or NULL for all orders. Item position, then id, keeps the resident's order.
+// ?1: the round, or NULL for all orders. Item position keeps the resident's order (unique per
+// order since migration 12, which also dropped the items' rowid).
 constexpr const char* export_rows =
     "SELECT o.id, h.address, h.building, o.status, o.urgent, "
     "CASE WHEN v.id IS NULL THEN '' "
@@ -18,7 +19,7 @@ constexpr const char* export_rows =
     "LEFT JOIN volunteers v ON v.id = o.volunteer_id "
     "LEFT JOIN members m ON m.platform = v.platform AND m.user_id = v.user_id "
     "WHERE ?1 IS NULL OR o.round_id = ?1 "
-    "ORDER BY o.id, i.position, i.id";
+    "ORDER BY o.id, i.position";
 constexpr const char* has_schema_table =
     "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'";
 constexpr const char* schema_version = "SELECT COALESCE(MAX(version), 0) FROM schema_version";

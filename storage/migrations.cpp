@@ -356,6 +356,31 @@ constexpr std::string_view k_no_household_index = R"sql(
 DROP INDEX orders_household;
 )sql";
 
+// An order's items are only ever read, replaced and exported together, by order: kept in
+// (order, position) order as the table's own key, an item is one B-tree insert instead of two
+// (the row by rowid, then order_items_order), ~2.4 per order under load. Positions are renumbered
+// 0.. per order in their old order, so rows written by hand with repeated positions survive.
+constexpr std::string_view k_items_by_order = R"sql(
+CREATE TABLE order_items_by_order (
+  order_id INTEGER NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  name     TEXT    NOT NULL,
+  qty      REAL    NOT NULL,
+  unit     TEXT    NOT NULL DEFAULT '',
+  text     TEXT    NOT NULL DEFAULT '',
+  category TEXT    NOT NULL DEFAULT '',
+  note     TEXT    NOT NULL DEFAULT '',
+  missing  INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (order_id, position)
+) WITHOUT ROWID;
+INSERT INTO order_items_by_order (order_id, position, name, qty, unit, text, category, note, missing)
+  SELECT order_id, ROW_NUMBER() OVER (PARTITION BY order_id ORDER BY position, id) - 1,
+         name, qty, unit, text, category, note, missing
+  FROM order_items;
+DROP TABLE order_items;
+ALTER TABLE order_items_by_order RENAME TO order_items;
+)sql";
+
 }  // namespace
 
 const std::vector<Migration>& migrations() {
@@ -371,6 +396,7 @@ const std::vector<Migration>& migrations() {
       {9, "no index of pending outbox rows by chat (the outbox keeps the order itself)", k_no_pending_chat_index},
       {10, "a message's inbound rows found through a batched index (inbound_message dropped)", k_batched_indexes},
       {11, "households' orders indexed in the writer's memory (orders_household dropped)", k_no_household_index},
+      {12, "an order's items keyed by (order, position), without a rowid or a second index", k_items_by_order},
   };
   return all;
 }

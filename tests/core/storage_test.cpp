@@ -110,6 +110,56 @@ TEST_CASE("storage: migration 8 links existing orders to their messages") {
   CHECK(db.execAndGet("SELECT COUNT(*) FROM sqlite_master WHERE name = 'orders_source'").getInt() == 0);
 }
 
+TEST_CASE("storage: migration 12 keys items by (order, position) and keeps every item in order") {
+  testing::TempDir dir;
+  auto path = dir.path() / "bot.db";
+  {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    testing::migrate_to(db, 11);
+    // Order 11's rows were written by hand with a repeated position: both survive, in id order.
+    db.exec(R"sql(
+      INSERT INTO households (id, address, building, created_at) VALUES (1, '3-2-502', '3', 1);
+      INSERT INTO orders (id, household_id, platform, chat_id, source_message_id, sender_id, created_at, updated_at)
+        VALUES (10, 1, 'telegram', '-1', '55', '7', 1, 1), (11, 1, 'telegram', '-1', '56', '7', 2, 2);
+      INSERT INTO order_items (id, order_id, position, name, qty, unit, text, category, note, missing) VALUES
+        (1, 10, 1, '鸡蛋', 1, '盒', '鸡蛋一盒', 'eggs', '', 0),
+        (2, 10, 0, '白菜', 2, '斤', '白菜2斤', 'veg', '要新鲜', 0),
+        (3, 11, 0, '大米', 10, '斤', '', '', '', 1),
+        (4, 11, 0, '食用油', 1, '桶', '', '', '', 0);
+    )sql");
+  }
+  storage::SqliteStore store({.path = path});
+  store.write([](StoreTx& tx) {
+    auto ten = tx.order(OrderId{10});
+    REQUIRE(ten);
+    REQUIRE(ten->lines.size() == 2);
+    CHECK(ten->lines[0].name == "白菜");
+    CHECK(ten->lines[0].note == "要新鲜");
+    CHECK(ten->lines[1].name == "鸡蛋");
+    CHECK(ten->lines[1].text == "鸡蛋一盒");
+    auto eleven = tx.order(OrderId{11});
+    REQUIRE(eleven);
+    REQUIRE(eleven->lines.size() == 2);
+    CHECK(eleven->lines[0].name == "大米");
+    CHECK(eleven->lines[0].missing);
+    CHECK(eleven->lines[1].name == "食用油");
+    // Replacing an order's items still works with the new key.
+    tx.replace_lines(OrderId{11}, {OrderLine{.name = "面条", .qty = 2, .unit = "包"}}, "", 3);
+  });
+  SQLite::Database db(path.string(), SQLite::OPEN_READWRITE);
+  db.exec("PRAGMA foreign_keys = ON");
+  CHECK(db.execAndGet("SELECT group_concat(order_id || ':' || position || name, ',') FROM order_items")
+            .getString() == "10:0白菜,10:1鸡蛋,11:0面条");
+  CHECK(db.execAndGet("SELECT COUNT(*) FROM sqlite_master WHERE name = 'order_items' AND sql LIKE '%WITHOUT ROWID%'")
+            .getInt() == 1);
+  CHECK(db.execAndGet("SELECT COUNT(*) FROM sqlite_master WHERE name = 'order_items_order'").getInt() == 0);
+  CHECK(db.execAndGet("PRAGMA integrity_check").getString() == "ok");
+  CHECK_THROWS(db.exec("INSERT INTO order_items (order_id, position, name, qty) VALUES (10, 0, 'x', 1)"));  // the key
+  CHECK_THROWS(db.exec("INSERT INTO order_items (order_id, position, name, qty) VALUES (99, 0, 'x', 1)"));  // the order
+  db.exec("DELETE FROM orders WHERE id = 10");
+  CHECK(db.execAndGet("SELECT COUNT(*) FROM order_items WHERE order_id = 10").getInt() == 0);  // ON DELETE CASCADE
+}
+
 TEST_CASE("storage: waiting replies are the pending chat messages due later") {
   storage::SqliteStore store({.path = ":memory:"});
   std::vector<std::int64_t> ids;
