@@ -104,6 +104,8 @@ bool protected_suffix(Text t, std::size_t i, bool arabic) {
       U"o'clock", U"号", U"届", U"期", U"级", U"楼层", U"块一", U"多人", U"多块", U"名", U"家", U"遍",
       U"秒", U"w", U"th", U"st", U"nd", U"rd", U"$", U"倍", U"折", U"米", U"dollar", U"buck", U"cent"};
   for (Text s : kSuffixes) {
+    // The first letter rules out nearly all of them at once (this runs after every number).
+    if (s.front() != t[i]) continue;
     if (starts_with(t, i, s)) {
       if (is_alpha(s.front())) {
         std::size_t e = i + s.size();
