@@ -168,6 +168,25 @@ echo "server CPU:          $(awk -v a="$cpu_start" -v b="$cpu_end" -v d="$durati
 echo "  per thread (s):    $per_thread   [total(user+system)]"
 echo "disk written:        $(awk -v a="$io_start" -v b="$io_end" -v n="$ok2xx" 'BEGIN {printf "%.0f MB, %.1f KB per update", (b - a) / 1048576, n ? (b - a) / 1024 / n : 0}')"
 echo "load generator:      $(tail -1 "$tmp/wrk.time" 2>/dev/null) (wrk shares the machine's cores)"
+# A p99 far above p50 usually means the server stopped storing for a while: the longest pauses
+# between two stored updates (their log lines) say when; --keep leaves the log to read around.
+echo "longest pauses:      $(python3 - "$tmp/server.log" <<'PY'
+import datetime, sys
+prev, gaps = None, []
+for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
+    if "event=update " not in line:
+        continue
+    try:
+        t = datetime.datetime.strptime(line[:23], "%Y-%m-%dT%H:%M:%S.%f")
+    except ValueError:
+        continue
+    if prev is not None:
+        gaps.append(((t - prev).total_seconds() * 1000, line[11:23]))
+    prev = t
+gaps.sort(reverse=True)
+print(", ".join(f"{ms:.0f} ms before {at}" for ms, at in gaps[:3]) or "none")
+PY
+)"
 echo "2xx: $ok2xx  other: $other  timeouts: $timeouts  read/write errors: $sock_errors"
 echo "inbound: $inbound  orders: $orders  inbound without order: $no_order  duplicate orders: $dup_orders"
 echo "outbox: $outbox"
