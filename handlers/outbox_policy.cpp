@@ -94,6 +94,13 @@ namespace {
 template <typename Weight>
 std::vector<std::string> split_by(std::string_view text, std::size_t limit, Weight weight) {
   std::vector<std::string> out;
+  // The usual reply: no character weighs more units than its bytes, so a text of at most `limit`
+  // bytes is one piece, and it need not be walked (this runs for every reply, on the writer).
+  if (text.size() <= limit) {
+    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
+    if (!text.empty()) out.emplace_back(text);
+    return out;
+  }
   while (!text.empty()) {
     // Walk forward until the piece is full, remembering the last good cut points.
     std::size_t units = 0, i = 0, cut_newline = 0, cut_space = 0;

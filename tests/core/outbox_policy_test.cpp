@@ -56,6 +56,16 @@ TEST_CASE("rate limiter: a 429 pauses that chat") {
 TEST_CASE("split: short text is one piece") {
   CHECK(split_message("hello") == std::vector<std::string>{"hello"});
   CHECK(split_message("").empty());
+  // As a piece of a long text would be: trailing newlines and spaces dropped, nothing left, none.
+  CHECK(split_message("已收到 \n\n", 4096) == std::vector<std::string>{"已收到"});
+  CHECK(split_message(" \n ", 4096).empty());
+  CHECK(split_message_bytes("short \n", 2048) == std::vector<std::string>{"short"});
+  // Exactly at the limit, and one byte over it, where the text is walked: same cut as before.
+  CHECK(split_message("aaaa", 4) == std::vector<std::string>{"aaaa"});
+  CHECK(split_message("aaaaa", 4) == std::vector<std::string>{"aaaa", "a"});
+  // Eight bytes of two emoji are four UTF-16 units: still one piece at 4.
+  CHECK(split_message("\xF0\x9F\x98\x80\xF0\x9F\x98\x80", 4).size() == 1);
+  CHECK(split_message("\xF0\x9F\x98\x80\xF0\x9F\x98\x80", 3).size() == 2);
 }
 
 TEST_CASE("split: long text is cut at newlines within the limit, counting UTF-16 units") {
