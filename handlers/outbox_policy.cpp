@@ -89,6 +89,12 @@ std::size_t utf16_length(std::string_view s) {
 
 namespace {
 
+// A piece as sent: without the newlines and spaces it would end with.
+std::string_view without_trailing_blanks(std::string_view piece) {
+  while (!piece.empty() && (piece.back() == '\n' || piece.back() == ' ')) piece.remove_suffix(1);
+  return piece;
+}
+
 // Cuts text into pieces of at most `limit` units, where a character of n UTF-8 bytes weighs
 // weight(n) units; after a newline if one is in the second half of the piece, else after a space.
 template <typename Weight>
@@ -97,8 +103,7 @@ std::vector<std::string> split_by(std::string_view text, std::size_t limit, Weig
   // The usual reply: no character weighs more units than its bytes, so a text of at most `limit`
   // bytes is one piece, and it need not be walked (this runs for every reply, on the writer).
   if (text.size() <= limit) {
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
-    if (!text.empty()) out.emplace_back(text);
+    if (auto piece = without_trailing_blanks(text); !piece.empty()) out.emplace_back(piece);
     return out;
   }
   while (!text.empty()) {
@@ -118,9 +123,7 @@ std::vector<std::string> split_by(std::string_view text, std::size_t limit, Weig
       if (cut_newline > i / 2) cut = cut_newline;
       else if (cut_space > i / 2) cut = cut_space;
     }
-    std::string piece(text.substr(0, cut));
-    while (!piece.empty() && (piece.back() == '\n' || piece.back() == ' ')) piece.pop_back();
-    if (!piece.empty()) out.push_back(std::move(piece));
+    if (auto piece = without_trailing_blanks(text.substr(0, cut)); !piece.empty()) out.emplace_back(piece);
     text.remove_prefix(cut);
   }
   return out;

@@ -178,7 +178,7 @@ OrderKey Assigner::order_key(std::int64_t id, const Order& o) {
 }
 
 void Assigner::enqueue(std::int64_t id, Order& o, Outcome& out) {
-  assert(!o.held);
+  assert(!holdings_.contains(id));
   o.state = OrderState::queued;
   OrderQueue& queue = buildings_[o.building].queue;
   if (queue.empty()) waiting_buildings_.insert(o.building);
@@ -198,7 +198,7 @@ void Assigner::dequeue(std::int64_t id, Order& o) {
 
 void Assigner::give(std::int64_t id, Order& o, Index vi, UnixTime now, AssignReason reason,
                     std::optional<VolunteerId> from, Outcome& out, bool reindex_now) {
-  assert(!o.held);
+  assert(!holdings_.contains(id));
   Volunteer& vol = volunteers_[vi];
   Holding h{.holder = vi, .assigned_at = now};
   // A coordinator moving a purchased order moves the goods too: it stays purchased.
@@ -207,7 +207,6 @@ void Assigner::give(std::int64_t id, Order& o, Index vi, UnixTime now, AssignRea
     h.awaiting_pos = awaiting_purchase_.emplace_hint(awaiting_purchase_.end(), now, id);
   }
   o.released_by = kNone;
-  o.held = true;
   h.held_pos = vol.orders.emplace_hint(vol.orders.end(), order_key(id, o));
   holdings_.insert(id, h);
   ++vol.load;
@@ -221,7 +220,7 @@ void Assigner::give(std::int64_t id, Order& o, Index vi, UnixTime now, AssignRea
       .urgent = o.urgent});
 }
 
-void Assigner::take_back(std::int64_t id, Order& o) {
+Assigner::Index Assigner::take_back(std::int64_t id, Order& o) {
   const Holding& h = holdings_.at(id);
   const Index vi = h.holder;
   Volunteer& vol = volunteers_[vi];
@@ -232,7 +231,7 @@ void Assigner::take_back(std::int64_t id, Order& o) {
   }
   if (o.state == OrderState::assigned) awaiting_purchase_.erase(h.awaiting_pos);
   holdings_.erase(id);
-  o.held = false;
+  return vi;
 }
 
 void Assigner::place(std::int64_t id, Order& o, UnixTime now, AssignReason reason,
@@ -313,10 +312,9 @@ OrderView Assigner::view(std::int64_t id, const Order& o) const {
               .holder = std::nullopt,
               .created_at = o.created_at,
               .assigned_at = 0};
-  if (o.held) {
-    const Holding& h = holdings_.at(id);
-    v.holder = volunteers_[h.holder].id;
-    v.assigned_at = h.assigned_at;
+  if (const Holding* h = holdings_.find(id)) {
+    v.holder = volunteers_[h->holder].id;
+    v.assigned_at = h->assigned_at;
   }
   return v;
 }
@@ -416,8 +414,7 @@ Outcome Assigner::complete(OrderId id, UnixTime now) {
   Order* found = orders_.find(id.value);
   if (found == nullptr) return refused(Refusal::order_not_found);
   if (found->state == OrderState::queued) return refused(Refusal::not_assigned);
-  const Index holder = holdings_.at(id.value).holder;
-  take_back(id.value, *found);
+  const Index holder = take_back(id.value, *found);
   orders_.erase(id.value);
   Outcome out;
   pull(holder, now, out);
@@ -433,8 +430,7 @@ Outcome Assigner::cancel(OrderId id, UnixTime now) {
     orders_.erase(id.value);
     return out;
   }
-  const Index holder = holdings_.at(id.value).holder;
-  take_back(id.value, *found);
+  const Index holder = take_back(id.value, *found);
   orders_.erase(id.value);
   pull(holder, now, out);
   return out;
@@ -463,7 +459,7 @@ Outcome Assigner::release(OrderId id, VolunteerId v, UnixTime now) {
   const Index vi = find_volunteer(v);
   if (vi == kNone) return refused(Refusal::volunteer_not_found);
   Order& o = *found;
-  if (holder_of(id.value, o) != vi) return refused(Refusal::not_yours);
+  if (holder_of(id.value) != vi) return refused(Refusal::not_yours);
   if (o.state == OrderState::purchased) return refused(Refusal::already_purchased);
   Outcome out;
   take_back(id.value, o);
@@ -479,7 +475,7 @@ Outcome Assigner::force_assign(OrderId id, VolunteerId v, UnixTime now) {
   const Index vi = find_volunteer(v);
   if (vi == kNone) return refused(Refusal::volunteer_not_found);
   Order& o = *found;
-  if (holder_of(id.value, o) == vi) return refused(Refusal::already_yours);
+  if (holder_of(id.value) == vi) return refused(Refusal::already_yours);
   Volunteer& vol = volunteers_[vi];
   Outcome out;
   out.warnings = ForceWarnings{.over_capacity = vol.load + 1 > vol.capacity,
@@ -490,8 +486,7 @@ Outcome Assigner::force_assign(OrderId id, VolunteerId v, UnixTime now) {
     give(id.value, o, vi, now, AssignReason::coordinator, std::nullopt, out);
     return out;
   }
-  const Index previous = holdings_.at(id.value).holder;
-  take_back(id.value, o);
+  const Index previous = take_back(id.value, o);
   give(id.value, o, vi, now, AssignReason::coordinator, volunteers_[previous].id, out);
   pull(previous, now, out);
   return out;

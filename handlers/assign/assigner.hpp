@@ -225,7 +225,6 @@ class Assigner {
     Index released_by{kNone};  // never handed straight back to this volunteer
     bool urgent{false};
     OrderState state{OrderState::queued};
-    bool held{false};  // has a Holding (exactly when state is not queued)
     UnixTime created_at{0};
     bool vacant() const { return building == kNone; }
   };
@@ -262,7 +261,10 @@ class Assigner {
   void add_wide_carrier(Index building, Index vi);
   void remove_wide_carrier(Index building, Index vi);
   static OrderKey order_key(std::int64_t id, const Order& o);
-  Index holder_of(std::int64_t id, const Order& o) const { return o.held ? holdings_.at(id).holder : kNone; }
+  Index holder_of(std::int64_t id) const {
+    const Holding* h = holdings_.find(id);
+    return h == nullptr ? kNone : h->holder;
+  }
 
   void enqueue(std::int64_t id, Order& o, Outcome& out);
   void dequeue(std::int64_t id, Order& o);
@@ -271,8 +273,9 @@ class Assigner {
   void give(std::int64_t id, Order& o, Index vi, UnixTime now, AssignReason reason,
             std::optional<VolunteerId> from, Outcome& out, bool reindex_now = true);
   // Takes the order away from its holder without reindexing the holder: the caller then calls
-  // pull(holder), which reindexes, or the holder is off shift and not indexed anyway.
-  void take_back(std::int64_t id, Order& o);
+  // pull(holder), which reindexes, or the holder is off shift and not indexed anyway. Returns
+  // the holder it had.
+  Index take_back(std::int64_t id, Order& o);
   // Gives the order to the best candidate other than `exclude`, or queues it.
   void place(std::int64_t id, Order& o, UnixTime now, AssignReason reason,
              std::optional<VolunteerId> from, Index exclude, Outcome& out);

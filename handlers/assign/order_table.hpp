@@ -56,11 +56,11 @@ class OrderTable {
     }
     if (in_window(id)) return window_[offset(base_, id)] = std::move(value);
     const std::uint64_t reach = std::max<std::size_t>(k_min_reach, window_.size());
-    if (!window_.empty() && id >= base_ && offset(base_, id) - window_.size() < reach) {
+    if (id >= base_ && offset(base_, id) - window_.size() < reach) {
       window_.resize(offset(base_, id));
       return window_.emplace_back(std::move(value));
     }
-    if (!window_.empty() && id < base_ && offset(id, base_) <= reach) {
+    if (id < base_ && offset(id, base_) <= reach) {
       window_.insert(window_.begin(), offset(id, base_), T{});
       base_ = id;
       return window_.front() = std::move(value);
